@@ -1,0 +1,1 @@
+"""Run ccgwatch on a timetable."""
