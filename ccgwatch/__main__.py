@@ -1,0 +1,7 @@
+"""`python -m ccgwatch` runs the CLI."""
+
+import sys
+
+from ccgwatch.cli import main
+
+sys.exit(main())
