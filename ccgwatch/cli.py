@@ -20,7 +20,7 @@ def command_modules() -> list[ModuleType]:
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # one line, not the usage block
-        raise UserError(f"{self.prog}: {message}")
+        raise UserError(f"{self.prog.removeprefix('ccgwatch').strip() or 'usage'}: {message}")
 
 
 def build_parser() -> argparse.ArgumentParser:
