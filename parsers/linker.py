@@ -1,0 +1,421 @@
+"""Time-aware entity linking: CCG/ICB names and area references in text → ODS codes, with spans.
+
+API:
+
+- ``link_organisations(text, on) -> list[OrgMention]`` — every mention, in text order. A named CCG gives
+  ``codes=(code,)``, kind ``ccg``; "X ICB"/"NHS X Integrated Care Board" gives the ICB (kind ``icb``);
+  "X ICS"/"X Integrated Care System" before July 2022 gives the footprint (kind ``stp``); a CCG code after an
+  ICB name after June 2022 ("NHS South Yorkshire ICB - 02P") is a sub-ICB location (kind ``sub_icb``).
+  An area reference ("the six CCGs in Staffordshire and Stoke-on-Trent", "eight CCGs across Kent and
+  Medway", "the three local CCGs" with the area named nearby) gives kind ``ccg`` with ``area``,
+  ``stated_count`` and ``codes`` = the CCGs of that area open on `on`; when the stated count does not match
+  the register the mention is kept with ``resolved=False`` and no codes.
+- ``resolve_area(area, count, on) -> tuple[str, ...] | None`` — member codes of an area phrase
+  ("Staffordshire", "Kent and Medway", "Cheshire") on a date, checked against `count`; None if unknown or
+  the count does not fit.
+- ``footprint_for_area(area) -> str | None`` — the STP/ICS footprint code an area phrase names.
+
+Matching is done on normalised text (lower case, single spaces, no punctuation, & → and) with one
+Aho–Corasick automaton over every name, so a document costs one pass whatever the size of the register.
+A bare place name is never a CCG: a name needs "NHS" before it or "CCG"/"Clinical Commissioning Group"
+after it (directly or at the end of a list that shares the suffix). Organisations are chosen by the
+document's date: a name of a CCG that did not exist yet is not linked, and with no date the most recent
+fitting state of the register is used.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import re
+from dataclasses import dataclass, field
+
+import ahocorasick
+
+from parsers.model import OrgMention
+from parsers.register import DROP_APOSTROPHES, TOKEN_RE, Register, load_register, name_core, normalise_name
+from parsers.vocab import OrgKind
+
+ICB_START = dt.date(2022, 7, 1)
+NUMBER_WORDS = {
+    "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
+    "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
+    "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "both": 2,
+}
+# Words that may sit between a count and "CCGs": "the six local CCGs", "all eight separate CCGs".
+COUNT_FILLERS = {"local", "separate", "existing", "current", "individual", "constituent", "member", "area",
+                 "neighbouring", "partner", "participating", "remaining", "former", "of", "the", "all"}
+AREA_LINKS = {"in", "across", "of", "covering", "for", "within", "throughout", "serving", "from"}
+# After "NHS X" these words mean X names a trust, council or service, not a commissioner.
+NOT_COMMISSIONER = {"trust", "foundation", "hospital", "hospitals", "healthcare", "council", "community",
+                    "university", "partnership", "mental", "ambulance", "teaching", "health", "care",
+                    "services", "service", "provider", "property", "digital", "direct", "choices"}
+CCG_SINGULAR = (("ccg",), ("clinical", "commissioning", "group"))
+CCG_PLURAL = (("ccgs",), ("ccg", "s"), ("clinical", "commissioning", "groups"),
+              ("clinical", "commissioning", "group", "s"))
+ICB_SUFFIXES = (("icb",), ("icbs",), ("icb", "s"), ("integrated", "care", "board"), ("integrated", "care", "boards"))
+ICS_SUFFIXES = (("ics",), ("integrated", "care", "system"), ("integrated", "care", "partnership"))
+NAME_CONNECTORS = ((), ("and",), ("nhs",), ("and", "nhs"))
+LOOK_BACK_TOKENS = 300  # "the three local CCGs": how far back the area may have been named
+LOOK_AHEAD_TOKENS = 40
+ABBREVIATION_RE = re.compile(r"\s*\(\s*(?:the\s+)?[\"'“‘]?([A-Z][A-Za-z&]*[A-Z][A-Za-z]*)[\"'”’]?\s*\)")
+GENERIC_ABBREVIATIONS = {"CCG", "CCGS", "ICB", "ICS", "NHS", "STP", "GP", "GPS", "PCN", "LMC"}
+
+
+@dataclass(frozen=True)
+class _Name:
+    code: str
+    valid_from: dt.date | None
+    valid_to: dt.date | None
+
+
+@dataclass
+class _Entry:
+    """What a normalised phrase may name: CCGs (by name), footprints (ICB/ICS/area) and whether it is an area."""
+
+    n_tokens: int
+    names: list[_Name] = field(default_factory=list)
+    footprints: list[str] = field(default_factory=list)
+    is_area: bool = False
+
+
+@dataclass
+class _Index:
+    automaton: ahocorasick.Automaton
+    entries: dict[str, _Entry]
+    register: Register
+    ccg_codes: frozenset[str]
+    snapshot_dates: tuple[dt.date, ...]
+
+
+@dataclass
+class _Hit:
+    start: int  # token index
+    end: int  # token index, exclusive
+    entry: _Entry
+    key: str
+
+
+def _entry(entries: dict[str, _Entry], key: str) -> _Entry:
+    if key not in entries:
+        entries[key] = _Entry(n_tokens=key.count(" ") + 1)
+    return entries[key]
+
+
+@functools.cache
+def _index() -> _Index:
+    register = load_register()
+    entries: dict[str, _Entry] = {}
+    for org in register.organisations:
+        if org.kind == OrgKind.CCG:
+            _entry(entries, name_core(org.name)).names.append(_Name(org.code, org.opened, org.closed))
+        else:
+            _entry(entries, name_core(org.name)).footprints.append(org.code)
+    for alias in register.aliases:
+        if alias.kind == "former_ons_code":
+            continue
+        _entry(entries, name_core(alias.alias)).names.append(_Name(alias.code, alias.valid_from, alias.valid_to))
+    for footprint in register.footprints.values():
+        for name in footprint.names:
+            core = re.sub(r" (?:ics|stp)$", "", name_core(name))
+            entry = _entry(entries, core)
+            entry.is_area = True
+            if footprint.code not in entry.footprints:
+                entry.footprints.append(footprint.code)
+    # CCGs formed by merger name areas too: "the four Cheshire CCGs" are the ones that became Cheshire CCG.
+    for org in register.organisations:
+        if org.kind == OrgKind.CCG and register.predecessors(org.code):
+            _entry(entries, name_core(org.name)).is_area = True
+    automaton = ahocorasick.Automaton()
+    for key in entries:
+        automaton.add_word(f" {key} ", key)
+    automaton.make_automaton()
+    ccg_codes = frozenset(org.code for org in register.organisations if org.kind == OrgKind.CCG)
+    snapshots = tuple(day for day in register.change_dates() if day < ICB_START)
+    return _Index(automaton, entries, register, ccg_codes, snapshots)
+
+
+def _normalised_tokens(text: str) -> tuple[str, list[str]]:
+    tokens = TOKEN_RE.findall(text)
+    joined = " ".join(tokens).lower().translate(DROP_APOSTROPHES).replace("&", "and")
+    return f" {joined} ", tokens
+
+
+def _hits(index: _Index, norm: str) -> list[_Hit]:
+    """Leftmost-longest, non-overlapping phrase matches, as token ranges."""
+    found = []
+    for end_char, key in index.automaton.iter(norm):
+        start_char = end_char - len(key) - 1  # the leading space of " key "
+        first = norm.count(" ", 0, start_char + 1) - 1
+        entry = index.entries[key]
+        found.append(_Hit(first, first + entry.n_tokens, entry, key))
+    found.sort(key=lambda hit: (hit.start, -hit.end))
+    chosen: list[_Hit] = []
+    for hit in found:
+        if not chosen or hit.start >= chosen[-1].end:
+            chosen.append(hit)
+    return chosen
+
+
+def _suffix(tokens: list[str], at: int, options: tuple[tuple[str, ...], ...]) -> int:
+    """Length (in tokens) of the longest option found at `at`, 0 if none."""
+    best = 0
+    for option in options:
+        if tuple(tokens[at:at + len(option)]) == option and len(option) > best:
+            best = len(option)
+    return best
+
+
+def _names_on(names: list[_Name], on: dt.date | None, historical: bool) -> list[str]:
+    """Codes a name denoted on `on`; closed ones only for explicit historical references."""
+    if on is None:
+        return list(dict.fromkeys(name.code for name in names))
+    current = [n.code for n in names if (n.valid_from or on) <= on <= (n.valid_to or on)]
+    if current or not historical:
+        return list(dict.fromkeys(current))
+    past = [n.code for n in names if n.valid_to and n.valid_to < on]
+    return list(dict.fromkeys(past))
+
+
+class _Linker:
+    """One document's linking pass; holds the token arrays shared by the steps."""
+
+    def __init__(self, index: _Index, text: str, on: dt.date | None, tokens: list[str], norm_tokens: list[str]):
+        self.index = index
+        self.text = text
+        self.on = on
+        self.tokens = norm_tokens
+        self.spans = [match.span() for match in TOKEN_RE.finditer(text)]
+        assert len(self.spans) == len(tokens)
+        self.mentions: list[OrgMention] = []
+        self.consumed: set[int] = set()  # token positions already part of a mention
+        self.last_area: _Hit | None = None
+
+    def mention(self, first: int, end: int, codes: tuple[str, ...], kind: OrgKind, **extra) -> None:
+        start_char, end_char = self.spans[first][0], self.spans[end - 1][1]
+        self.mentions.append(OrgMention(start_char, end_char, self.text[start_char:end_char], codes, kind, **extra))
+        self.consumed.update(range(first, end))
+
+    # --- names -------------------------------------------------------------------------------------------
+    def link_names(self, hits: list[_Hit]) -> None:
+        i = 0
+        while i < len(hits):
+            chain = [hits[i]]
+            while True:
+                last = chain[-1]
+                if self._ccg_suffix(last.end)[0] or self._other_suffix(last.end):
+                    break
+                following = hits[len(chain) + i] if len(chain) + i < len(hits) else None
+                if following is None or not following.entry.names:
+                    break
+                if tuple(self.tokens[last.end:following.start]) not in NAME_CONNECTORS:
+                    break
+                chain.append(following)
+            self._link_chain(chain)
+            i += len(chain)
+
+    def _ccg_suffix(self, at: int) -> tuple[int, bool]:
+        plural = _suffix(self.tokens, at, CCG_PLURAL)
+        if plural:
+            return plural, True
+        return _suffix(self.tokens, at, CCG_SINGULAR), False
+
+    def _other_suffix(self, at: int) -> int:
+        return _suffix(self.tokens, at, ICB_SUFFIXES) or _suffix(self.tokens, at, ICS_SUFFIXES)
+
+    def _has_nhs(self, hit: _Hit) -> bool:
+        return hit.start > 0 and self.tokens[hit.start - 1] == "nhs"
+
+    def _link_chain(self, chain: list[_Hit]) -> None:
+        last = chain[-1]
+        suffix_len, plural = self._ccg_suffix(last.end)
+        if len(chain) == 1 and plural and last.entry.is_area:
+            return  # "Staffordshire CCGs", "Kent and Medway CCGs": an area reference, handled below
+        if len(chain) == 1 and (self._other_suffix(last.end) or not last.entry.names):
+            self._link_footprint(last)
+            return
+        for position, hit in enumerate(chain):
+            is_last = position == len(chain) - 1
+            explicit = bool(suffix_len) and (is_last or plural)
+            nhs = self._has_nhs(hit)
+            following = self.tokens[hit.end] if hit.end < len(self.tokens) else ""
+            if not explicit and not (nhs and following not in NOT_COMMISSIONER):
+                if len(chain) == 1:
+                    self._link_footprint(hit)
+                continue
+            codes = _names_on(hit.entry.names, self.on, historical=explicit)
+            if not codes:
+                if len(chain) == 1:
+                    self._link_footprint(hit)
+                continue
+            first = hit.start - 1 if nhs else hit.start
+            end = hit.end + suffix_len if is_last and suffix_len else hit.end
+            for code in codes[:1] if len(codes) > 1 and self.on is None else codes:
+                self.mention(first, end, (code,), OrgKind.CCG)
+            if is_last and suffix_len:
+                self.consumed.update(range(hit.end, hit.end + suffix_len))
+
+    def _link_footprint(self, hit: _Hit) -> None:
+        """ "X ICB", "NHS X Integrated Care Board", "X ICS", and "NHS X" for an ICB once ICBs exist."""
+        if not hit.entry.footprints:
+            return
+        footprint = hit.entry.footprints[0]
+        nhs = self._has_nhs(hit)
+        first = hit.start - 1 if nhs else hit.start
+        icb_len = _suffix(self.tokens, hit.end, ICB_SUFFIXES)
+        ics_len = 0 if icb_len else _suffix(self.tokens, hit.end, ICS_SUFFIXES)
+        after_icb = self.on is None or self.on >= ICB_START
+        if icb_len or (ics_len and after_icb):
+            end = hit.end + (icb_len or ics_len)
+            self.mention(first, end, (footprint,), OrgKind.ICB)
+            self._link_sub_icb(end)
+        elif ics_len:
+            self.mention(first, hit.end + ics_len, (footprint,), OrgKind.STP)
+        elif nhs and self.on is not None and self.on >= ICB_START:
+            following = self.tokens[hit.end] if hit.end < len(self.tokens) else ""
+            if following not in NOT_COMMISSIONER:
+                self.mention(first, hit.end, (footprint,), OrgKind.ICB)
+                self._link_sub_icb(hit.end)
+
+    def _link_sub_icb(self, at: int) -> None:
+        # After June 2022 the old CCG codes name sub-ICB locations: "NHS South Yorkshire ICB - 02P".
+        if at < len(self.tokens) and (self.on is None or self.on >= ICB_START):
+            code = self.tokens[at].upper()
+            if code in self.index.ccg_codes:
+                self.mention(at, at + 1, (code,), OrgKind.SUB_ICB)
+
+    # --- area references ---------------------------------------------------------------------------------
+    def link_areas(self, hits: list[_Hit]) -> None:
+        areas = [hit for hit in hits if hit.entry.is_area]
+        area_ending = {hit.end: hit for hit in areas}
+        area_starting = {hit.start: hit for hit in areas}
+        for position, token in enumerate(self.tokens):
+            if token not in ("ccgs", "ccg", "clinical"):
+                continue
+            plural_len = _suffix(self.tokens, position, CCG_PLURAL)
+            if not plural_len or position in self.consumed:
+                continue
+            self._link_area_reference(position, position + plural_len, area_ending, area_starting, areas)
+
+    def _link_area_reference(self, start: int, end: int, area_ending: dict[int, _Hit],
+                             area_starting: dict[int, _Hit], areas: list[_Hit]) -> None:
+        first = start
+        area = area_ending.get(start)
+        if area:  # "the six Staffordshire CCGs"
+            first = area.start
+        count, count_at = None, None
+        cursor = first - 1
+        while cursor >= 0 and first - cursor <= 6:
+            token = self.tokens[cursor]
+            number = _number(token)
+            if number is not None:
+                count, count_at = number, cursor
+                break
+            if token == "way" and cursor > 0 and _number(self.tokens[cursor - 1]):  # "six-way merger of CCGs"
+                count, count_at = _number(self.tokens[cursor - 1]), cursor - 1
+                break
+            if token not in COUNT_FILLERS and token not in ("merger", "merge", "merging"):
+                break
+            cursor -= 1
+        if count_at is not None:
+            first = count_at
+        last = end
+        if area is None and end < len(self.tokens) and self.tokens[end] in AREA_LINKS:
+            after = end + 1 + (end + 1 < len(self.tokens) and self.tokens[end + 1] == "the")
+            area = area_starting.get(after)
+            if area:
+                last = area.end
+        if area is None and count is not None:
+            # "the three local CCGs": the area named nearby, else the one this document last counted in.
+            area = _nearest(areas, start, end) or self.last_area
+        if area is None:
+            return
+        self.last_area = area
+        codes = _resolve_key(self.index, area.key, count, self.on)
+        area_text = self.text[self.spans[area.start][0]:self.spans[area.end - 1][1]]
+        self.mention(first, last, codes or (), OrgKind.CCG, area=area_text, stated_count=count,
+                     resolved=codes is not None)
+
+    # --- abbreviations -----------------------------------------------------------------------------------
+    def link_abbreviations(self) -> None:
+        defined: dict[str, OrgMention] = {}
+        for mention in self.mentions:
+            if mention.area is None and len(mention.codes) == 1:
+                match = ABBREVIATION_RE.match(self.text, mention.end)
+                if match and match.group(1).upper() not in GENERIC_ABBREVIATIONS:
+                    defined.setdefault(match.group(1), mention)
+        taken = [(m.start, m.end) for m in self.mentions]
+        for abbreviation, source in defined.items():
+            for match in re.finditer(rf"(?<![\w&]){re.escape(abbreviation)}(?![\w&])", self.text):
+                if match.start() <= source.end or any(s <= match.start() < e for s, e in taken):
+                    continue
+                self.mentions.append(OrgMention(match.start(), match.end(), abbreviation, source.codes, source.kind))
+
+
+def _number(token: str) -> int | None:
+    if token.isdigit() and len(token) <= 3:
+        return int(token)
+    return NUMBER_WORDS.get(token)
+
+
+def _nearest(areas: list[_Hit], start: int, end: int) -> _Hit | None:
+    before = [hit for hit in areas if hit.end <= start and start - hit.end <= LOOK_BACK_TOKENS]
+    if before:
+        return before[-1]
+    after = [hit for hit in areas if hit.start >= end and hit.start - end <= LOOK_AHEAD_TOKENS]
+    return after[0] if after else None
+
+
+def _candidate_sets(index: _Index, key: str, day: dt.date) -> list[tuple[str, ...]]:
+    """Ways an area phrase can name a set of CCGs on a day, most specific reading first."""
+    register = index.register
+    entry = index.entries.get(key)
+    sets: list[tuple[str, ...]] = []
+    if entry:
+        for footprint in entry.footprints:
+            sets.append(tuple(org.code for org in register.footprint_members(footprint, day)))
+        # The CCGs that merged into a CCG of this name ("the four Cheshire CCGs" → NHS Cheshire CCG).
+        for name in entry.names:
+            sets.append(tuple(org.code for org in register.predecessors(name.code) if org.open_on(day)))
+    # CCGs whose own name contains the phrase ("the two Warwickshire CCGs").
+    pattern = f" {key} "
+    sets.append(tuple(
+        org.code for org in register.open_on(day, OrgKind.CCG) if pattern in f" {name_core(org.name)} "
+    ))
+    return [codes for codes in sets if codes]
+
+
+def _resolve_key(index: _Index, key: str, count: int | None, on: dt.date | None) -> tuple[str, ...] | None:
+    days = [on] if on is not None else list(reversed(index.snapshot_dates))
+    for day in days:
+        for codes in _candidate_sets(index, key, day):
+            if count is None and (on is not None or len(codes) >= 2):
+                return codes
+            if count is not None and len(codes) == count:
+                return codes
+    return None
+
+
+def resolve_area(area: str, count: int | None, on: dt.date | None) -> tuple[str, ...] | None:
+    """Codes of the CCGs an area phrase ("Staffordshire", "Kent and Medway") stood for on `on`, or None."""
+    return _resolve_key(_index(), normalise_name(area), count, on)
+
+
+def footprint_for_area(area: str) -> str | None:
+    """The STP/ICS footprint code (an ICB's ODS code) that an area phrase names, or None."""
+    entry = _index().entries.get(re.sub(r" (?:ics|stp|icb)$", "", name_core(area)))
+    return entry.footprints[0] if entry and entry.footprints else None
+
+
+def link_organisations(text: str, on: dt.date | None) -> list[OrgMention]:
+    """Every CCG/ICB mention and area reference in `text`, resolved as of `on` (the document's date)."""
+    index = _index()
+    norm, tokens = _normalised_tokens(text)
+    hits = _hits(index, norm)
+    if not hits:
+        return []
+    linker = _Linker(index, text, on, tokens, norm.split())
+    linker.link_names(hits)
+    linker.link_areas(hits)
+    linker.link_abbreviations()
+    return sorted(linker.mentions, key=lambda mention: (mention.start, mention.end))

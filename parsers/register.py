@@ -1,0 +1,252 @@
+"""The shipped register of NHS commissioning organisations (every CCG 2013–2022, every ICB) and its queries.
+
+Plain attributes meant for loading into the warehouse:
+
+- ``Register.organisations`` — tuple of :class:`Organisation` (one row per CCG and ICB; closed ones stay);
+- ``Register.aliases`` — tuple of :class:`Alias` (former names, former ONS codes, common name variants,
+  each with the dates it was in use when known);
+- ``Register.footprints`` — dict footprint code → :class:`Footprint` (STP/ICS footprints, which share their
+  ODS Q code with the ICB that succeeded them) with every name the footprint goes by.
+
+``load_register()`` reads ``parsers/data/*.csv`` once per process; ``load_register(overlay=path)`` also
+applies a refreshed organisation CSV written by ``ccgwatch register update`` (rows there win, nothing is
+removed).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import functools
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from parsers.vocab import OrgKind
+
+DATA_DIR = Path(__file__).parent / "data"
+# Columns of the organisation CSV format shared by the shipped data overlay written by `register update`.
+ORGANISATION_COLUMNS = (
+    "ods_code", "name", "kind", "ons_code", "opened", "closed", "successor_ods_code", "footprint_code",
+    "footprint_name",
+)
+
+
+# Words, with apostrophes inside them ("Queen's"), and "&" as a word of its own so it can become "and".
+TOKEN_RE = re.compile(r"[^\W_]+(?:['’][^\W_]+)*|&")
+DROP_APOSTROPHES = str.maketrans("", "", "'’")
+_NAME_AFFIXES = re.compile(r"^(?:nhs )|(?: (?:ccg|clinical commissioning group|integrated care board|icb))$")
+
+
+def normalise_name(text: str) -> str:
+    """Lower-case words joined by single spaces: punctuation, hyphens, line breaks and apostrophes go, & → and."""
+    joined = " ".join(TOKEN_RE.findall(text)).lower().translate(DROP_APOSTROPHES)
+    return joined.replace("&", "and")
+
+
+def name_core(name: str) -> str:
+    """A name without "NHS" in front and "CCG"/"Integrated Care Board" behind, normalised."""
+    return _NAME_AFFIXES.sub("", normalise_name(name))
+
+
+@dataclass(frozen=True)
+class Organisation:
+    """A CCG or ICB as the register knows it; `closed` is the last day of operation (None while open)."""
+
+    code: str
+    name: str
+    kind: OrgKind
+    ons_code: str | None
+    opened: dt.date
+    closed: dt.date | None
+    successor: str | None
+    footprint_code: str | None
+    footprint_name: str | None
+
+    def open_on(self, day: dt.date) -> bool:
+        return self.opened <= day and (self.closed is None or day <= self.closed)
+
+
+@dataclass(frozen=True)
+class Alias:
+    """Another name or code an organisation went by; `kind` is former_name, former_ons_code or variant."""
+
+    code: str
+    alias: str
+    kind: str
+    valid_from: dt.date | None = None
+    valid_to: dt.date | None = None
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Footprint:
+    """An STP/ICS footprint (the area an ICB later covered) and the names it is called by."""
+
+    code: str
+    name: str
+    names: tuple[str, ...] = ()
+
+
+@dataclass
+class Register:
+    """All organisations with lookups by code, name, date, footprint and succession."""
+
+    organisations: tuple[Organisation, ...]
+    aliases: tuple[Alias, ...] = ()
+    footprints: dict[str, Footprint] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self._by_code = {org.code: org for org in self.organisations}
+        self._predecessors: dict[str, list[str]] = {}
+        for org in self.organisations:
+            if org.successor:
+                self._predecessors.setdefault(org.successor, []).append(org.code)
+
+    def get(self, code: str) -> Organisation | None:
+        return self._by_code.get(code.strip().upper())
+
+    def find(self, name_or_code: str) -> list[Organisation]:
+        """Organisations whose code, name, former name or variant matches (exactly, then by substring)."""
+        org = self.get(name_or_code)
+        if org:
+            return [org]
+        wanted = normalise_name(name_or_code)
+        if not wanted:
+            return []
+        names = [(org.code, org.name) for org in self.organisations]
+        names += [(a.code, a.alias) for a in self.aliases if a.kind != "former_ons_code"]
+        names += [(a.code, a.alias) for a in self.aliases if a.kind == "former_ons_code"]
+        exact = _unique(code for code, name in names if normalise_name(name) == wanted or name == name_or_code)
+        if exact:
+            return [self._by_code[code] for code in exact]
+        partial = _unique(code for code, name in names if wanted in normalise_name(name))
+        return [self._by_code[code] for code in partial]
+
+    def open_on(self, day: dt.date, kind: OrgKind | None = None) -> list[Organisation]:
+        return [org for org in self.organisations if org.open_on(day) and (kind is None or org.kind == kind)]
+
+    def footprint_members(self, footprint_code: str, on: dt.date) -> list[Organisation]:
+        """CCGs open on `on` inside the footprint (footprints are recorded as of each CCG's last period)."""
+        return [
+            org for org in self.organisations
+            if org.kind == OrgKind.CCG and org.footprint_code == footprint_code and org.open_on(on)
+        ]
+
+    def predecessors(self, code: str) -> list[Organisation]:
+        return [self._by_code[c] for c in self._predecessors.get(code.upper(), [])]
+
+    def succession(self, code: str) -> list[Organisation]:
+        """The organisation followed by its successor, that one's successor, and so on."""
+        line: list[Organisation] = []
+        org = self.get(code)
+        while org and org not in line:
+            line.append(org)
+            org = self._by_code.get(org.successor) if org.successor else None
+        return line
+
+    def change_dates(self) -> list[dt.date]:
+        """Every date on which some organisation opened: the days the map of CCGs/ICBs changed."""
+        return sorted({org.opened for org in self.organisations})
+
+
+def _unique(codes: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(codes))
+
+
+def _date(value: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(value) if value else None
+
+
+def _read(name: str, data_dir: Path) -> list[dict[str, str]]:
+    with open(data_dir / name, newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def _short_icb_name(name: str) -> str:
+    return name.removeprefix("NHS ").removesuffix(" Integrated Care Board")
+
+
+def read_register(data_dir: Path = DATA_DIR, overlay: Path | None = None) -> Register:
+    """Build a register from the CSVs in `data_dir`, then apply an overlay CSV (same columns) if given."""
+    icb_rows = _read("icbs.csv", data_dir)
+    icb_names = {row["ods_code"]: _short_icb_name(row["name"]) for row in icb_rows}
+    organisations: dict[str, Organisation] = {}
+    for row in _read("ccgs.csv", data_dir):
+        organisations[row["ods_code"]] = Organisation(
+            code=row["ods_code"], name=row["name"], kind=OrgKind.CCG, ons_code=row["ons_code"] or None,
+            opened=dt.date.fromisoformat(row["opened"]), closed=_date(row["closed"]),
+            successor=row["successor_ods_code"] or None, footprint_code=row["stp_code"] or None,
+            footprint_name=icb_names.get(row["stp_code"], row["stp_name"] or None),
+        )
+    for row in icb_rows:
+        organisations[row["ods_code"]] = Organisation(
+            code=row["ods_code"], name=row["name"], kind=OrgKind.ICB, ons_code=row["ons_code"] or None,
+            opened=dt.date.fromisoformat(row["opened"]), closed=None, successor=None,
+            footprint_code=row["ods_code"], footprint_name=icb_names[row["ods_code"]],
+        )
+    if overlay and overlay.exists():
+        for org in read_organisations_csv(overlay):
+            known = organisations.get(org.code)
+            # An update never deletes history: keep what we knew when the refresh leaves a field empty.
+            organisations[org.code] = _merge(known, org) if known else org
+
+    aliases = [
+        Alias(row["ods_code"], row["alias"], row["kind"], _date(row["valid_from"]), _date(row["valid_to"]),
+              row["note"])
+        for row in _read("ccg_aliases.csv", data_dir)
+    ]
+    for row in _read("ccg_name_variants.csv", data_dir):
+        org = organisations[row["ods_code"]]
+        aliases.append(Alias(org.code, row["variant"], "variant", org.opened, org.closed, row["note"]))
+
+    names: dict[str, list[str]] = {code: [name] for code, name in icb_names.items()}
+    for row in _read("ccgs.csv", data_dir):
+        if row["stp_code"]:
+            names.setdefault(row["stp_code"], []).append(row["stp_name"])
+    for row in _read("footprint_aliases.csv", data_dir):
+        names.setdefault(row["footprint_code"], []).append(row["alias"])
+    footprints = {
+        code: Footprint(code, icb_names.get(code, all_names[0]), tuple(_unique(all_names)))
+        for code, all_names in names.items()
+    }
+    return Register(tuple(organisations.values()), tuple(aliases), footprints)
+
+
+def _merge(known: Organisation, fresh: Organisation) -> Organisation:
+    updates = {name: value for name, value in vars(fresh).items() if value not in (None, "")}
+    return replace(known, **updates)
+
+
+def read_organisations_csv(path: Path) -> list[Organisation]:
+    """Organisations from a CSV with ORGANISATION_COLUMNS (the format `register update` writes)."""
+    with open(path, newline="", encoding="utf-8") as handle:
+        return [
+            Organisation(
+                code=row["ods_code"], name=row["name"], kind=OrgKind(row["kind"]), ons_code=row["ons_code"] or None,
+                opened=dt.date.fromisoformat(row["opened"]), closed=_date(row["closed"]),
+                successor=row["successor_ods_code"] or None, footprint_code=row["footprint_code"] or None,
+                footprint_name=row["footprint_name"] or None,
+            )
+            for row in csv.DictReader(handle)
+        ]
+
+
+def write_organisations_csv(path: Path, organisations: Iterable[Organisation]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(ORGANISATION_COLUMNS)
+        for org in organisations:
+            writer.writerow([
+                org.code, org.name, org.kind.value, org.ons_code or "", org.opened.isoformat(),
+                org.closed.isoformat() if org.closed else "", org.successor or "", org.footprint_code or "",
+                org.footprint_name or "",
+            ])
+
+
+@functools.cache
+def load_register(overlay: Path | None = None) -> Register:
+    """The register, read once per process (pass the overlay path written by `register update`, if any)."""
+    return read_register(DATA_DIR, overlay)
