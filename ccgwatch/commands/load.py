@@ -1,0 +1,38 @@
+"""`ccgwatch load`: load crawl feeds into the working warehouse, derive, and publish the snapshot."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from ccgwatch.commands._warehouse import add_data_argument, data_paths
+from ccgwatch.errors import UserError
+
+HELP = "load crawl feeds (default: every feed in the data directory) into the warehouse and publish it"
+EXAMPLE = "ccgwatch load --data data data/feeds/20261123T010000Z-moderngov.jsonl"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    add_data_argument(parser)
+    parser.add_argument("feeds", nargs="*", type=Path, help="feed files (JSON lines written by the spiders)")
+    parser.add_argument("--run-id", help="run the feeds belong to (default: a new id from the clock)")
+    parser.add_argument("--no-publish", action="store_true", help="load only; readers keep the old snapshot")
+
+
+def run(args: argparse.Namespace) -> int:
+    from warehouse.load import feed_files_in, load_feeds
+    from warehouse.publish import publish
+    from warehouse.runs import new_run_id
+
+    paths = data_paths(args)
+    feeds = args.feeds or feed_files_in(paths)
+    if not feeds:
+        raise UserError(f"no feed files given and none in {paths.feeds}")
+    missing = [feed for feed in feeds if not feed.is_file()]
+    if missing:
+        raise UserError(f"no feed file at {missing[0]}")
+    summary = load_feeds(paths, feeds, args.run_id or new_run_id())
+    print(summary.describe())
+    if not args.no_publish:
+        print(f"published {publish(paths)}")
+    return 0

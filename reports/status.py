@@ -1,0 +1,69 @@
+"""The national status table: one row per grouping, where it stands and on what evidence."""
+
+from __future__ import annotations
+
+import sys
+from typing import TextIO
+
+import duckdb
+
+from ccgwatch.paths import DataPaths
+from reports.output import print_rows
+from warehouse.read import connect_published
+
+STATUS_COLUMNS = [
+    "label", "members", "area", "status", "target_date", "effective_date", "confirmed_by_register",
+    "last_evidence", "sources", "source_url", "flags",
+]
+
+STATUS_SQL = """
+SELECT label,
+       member_codes, member_names,
+       area, status, target_date, effective_date, confirmed_by_register, last_evidence_date, n_sources,
+       source_url, flags
+FROM grouping_status
+ORDER BY area NULLS LAST, label
+"""
+
+
+def status_rows(con: duckdb.DuckDBPyConnection) -> list[tuple]:
+    """Status rows with members as "CODE Name" strings."""
+    return [
+        (row[0], [f"{code} {name}" for code, name in zip(row[1], row[2])], *row[3:])
+        for row in con.execute(STATUS_SQL).fetchall()
+    ]
+
+
+def print_status(paths: DataPaths, output_format: str = "table", out: TextIO | None = None) -> int:
+    """Print the status table from the published snapshot; returns the number of groupings."""
+    con = connect_published(paths)
+    try:
+        rows = status_rows(con)
+    finally:
+        con.close()
+    if output_format == "table":
+        print_rows(TABLE_COLUMNS, [_for_people(r) for r in rows], "table", title=TITLE, out=out or sys.stdout)
+    else:
+        print_rows(STATUS_COLUMNS, rows, output_format, out=out or sys.stdout)
+    return len(rows)
+
+
+TITLE = "CCG and ICB merger groupings"
+TABLE_COLUMNS = ["grouping", "members", "area", "status", "target", "effective", "last evidence", "sources",
+                 "source"]
+
+
+def short_name(name: str) -> str:
+    """"NHS East Staffordshire CCG" → "East Staffordshire": the table is read by people, not programs."""
+    for prefix in ("NHS ",):
+        name = name.removeprefix(prefix)
+    for suffix in (" CCG", " Integrated Care Board", " ICB"):
+        name = name.removesuffix(suffix)
+    return name
+
+
+def _for_people(row: tuple) -> tuple:
+    label, members, area, status, target, effective, confirmed, last, sources, url, flags = row
+    shown_members = "\n".join(f"{m.split(' ', 1)[0]} {short_name(m.split(' ', 1)[-1])}" for m in members)
+    shown_status = status + (" (register)" if confirmed else "") + (" ⚠ flagged" if flags else "")
+    return (label, shown_members, area, shown_status, target, effective, last, sources, url)

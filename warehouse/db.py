@@ -1,0 +1,106 @@
+"""Opening warehouse files: the working database (migrated on open) and clear errors for locked or bad files."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from importlib import resources
+from pathlib import Path
+
+import duckdb
+
+from ccgwatch.errors import UserError
+
+MIGRATIONS_PACKAGE = "warehouse.migrations"
+
+
+def migrations() -> list[tuple[int, str, str]]:
+    """(version, name, sql) of every `NNN_name.sql` file shipped in warehouse/migrations, in order."""
+    found = []
+    for entry in resources.files(MIGRATIONS_PACKAGE).iterdir():
+        match = re.fullmatch(r"(\d{3})_(\w+)\.sql", entry.name)
+        if match:
+            found.append((int(match.group(1)), match.group(2), entry.read_text(encoding="utf-8")))
+    return sorted(found)
+
+
+def views_sql() -> str:
+    return resources.files("warehouse").joinpath("views.sql").read_text(encoding="utf-8")
+
+
+def schema_version(con: duckdb.DuckDBPyConnection) -> int:
+    exists = con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_version'"
+    ).fetchone()[0]
+    if not exists:
+        return 0
+    return con.execute("SELECT coalesce(max(version), 0) FROM schema_version").fetchone()[0]
+
+
+def migrate(con: duckdb.DuckDBPyConnection) -> int:
+    """Apply every migration newer than the file's schema version, then (re)create the views."""
+    con.execute(
+        "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, name VARCHAR, applied_at TIMESTAMP)"
+    )
+    current = schema_version(con)
+    for version, name, sql in migrations():
+        if version <= current:
+            continue
+        con.execute("BEGIN TRANSACTION")
+        try:
+            con.execute(sql)
+            con.execute("INSERT INTO schema_version VALUES (?, ?, now())", [version, name])
+            con.execute("COMMIT")
+        except Exception:
+            con.execute("ROLLBACK")
+            raise
+        current = version
+    # Views carry no data, so they are simply replaced to match the code that reads them.
+    con.execute(views_sql())
+    return current
+
+
+def _explain(error: Exception, path: Path) -> UserError:
+    """One readable line for the ways opening a warehouse file fails."""
+    message = str(error)
+    lowered = message.lower()
+    if "lock" in lowered or "conflicting" in lowered:
+        return UserError(f"the warehouse {path} is in use by another process (a load is running); try again shortly")
+    if "not a valid duckdb" in lowered or "corrupt" in lowered or "invalid" in lowered or "magic" in lowered:
+        return UserError(f"the warehouse {path} is not a readable DuckDB file (corrupt or wrong format)")
+    first_line = message.strip().splitlines()[0] if message.strip() else type(error).__name__
+    return UserError(f"cannot open the warehouse {path}: {first_line}")
+
+
+def open_database(path: Path, read_only: bool = False, config: dict | None = None) -> duckdb.DuckDBPyConnection:
+    """Open a DuckDB file, turning lock and corruption errors into a one-line UserError."""
+    if read_only and not path.exists():
+        raise UserError(f"no published warehouse at {path}; run `ccgwatch load` (or `ccgwatch demo`) first")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        return duckdb.connect(str(path), read_only=read_only, config=config or {})
+    except (duckdb.Error, OSError) as error:
+        raise _explain(error, path) from None
+
+
+def connect_working(path: Path) -> duckdb.DuckDBPyConnection:
+    """Open (creating or upgrading) the working warehouse for writing."""
+    con = open_database(path)
+    try:
+        migrate(con)
+    except duckdb.Error as error:
+        con.close()
+        raise _explain(error, path) from None
+    return con
+
+
+@contextmanager
+def working(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    """The working warehouse for one short write; checkpointed on close so the file is whole for copying."""
+    con = connect_working(path)
+    try:
+        yield con
+        con.execute("CHECKPOINT")
+    finally:
+        con.close()
