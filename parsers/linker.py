@@ -338,16 +338,16 @@ class _Linker:
 
     # --- abbreviations -----------------------------------------------------------------------------------
     def link_abbreviations(self) -> None:
-        defined: dict[str, OrgMention] = {}
+        defined: dict[str, tuple[OrgMention, int]] = {}
         for mention in self.mentions:
             if mention.area is None and len(mention.codes) == 1:
                 match = ABBREVIATION_RE.match(self.text, mention.end)
                 if match and match.group(1).upper() not in GENERIC_ABBREVIATIONS:
-                    defined.setdefault(match.group(1), mention)
+                    defined.setdefault(match.group(1), (mention, match.end()))
         taken = [(m.start, m.end) for m in self.mentions]
-        for abbreviation, source in defined.items():
+        for abbreviation, (source, defined_at) in defined.items():
             for match in re.finditer(rf"(?<![\w&]){re.escape(abbreviation)}(?![\w&])", self.text):
-                if match.start() <= source.end or any(s <= match.start() < e for s, e in taken):
+                if match.start() < defined_at or any(s <= match.start() < e for s, e in taken):
                     continue
                 self.mentions.append(OrgMention(match.start(), match.end(), abbreviation, source.codes, source.kind))
 
