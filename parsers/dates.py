@@ -1,0 +1,242 @@
+"""Find dates in UK English text, keeping their precision, ranges and relative forms resolved from the page date."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from parsers.model import DateMention, PartialDate
+
+MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
+MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
+MONTHS["sept"] = 9
+
+# Full names first so the alternation prefers "September" over "Sep".
+_MONTH_NAMES = sorted(MONTHS, key=len, reverse=True)
+MONTH = r"(?:" + "|".join(n.capitalize() for n in _MONTH_NAMES) + r"|" + "|".join(n.upper() for n in _MONTH_NAMES) + r")"
+_M = rf"(?P<{{}}>{MONTH})\.?"
+WEEKDAY = r"(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,?\s+)"
+ORD = r"(?:st|nd|rd|th)?"
+YEAR = r"(?:19[89]\d|20[0-4]\d)"
+
+# Order matters: longer, more specific forms are tried first and claim their span.
+_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    ("iso", re.compile(rf"\b(?P<y>{YEAR})-(?P<m>[01]\d)-(?P<d>[0-3]\d)\b")),
+    # 15/07/2019, 15.07.19 - but never a time such as 3.30 (only two parts) or a version number.
+    ("numeric", re.compile(r"(?<![\d.:/])(?P<d>[0-3]?\d)[/.](?P<m>[01]?\d)[/.](?P<y>(?:19|20)\d\d|\d\d)(?![\d/]|\.\d)")),
+    # 19-30 June 2019: a day range inside one month.
+    ("dayspan", re.compile(
+        rf"\b(?P<d>[0-3]?\d){ORD}\s*(?:-|–|—|to|and)\s*(?P<d2>[0-3]?\d){ORD}\s+(?:of\s+)?{_M.format('m')}"
+        rf"(?:,?\s+(?P<y>{YEAR}))?\b")),
+    # Thursday, 13th June 2019 / 1 April 2020 / 20 June
+    ("dmy", re.compile(rf"\b{WEEKDAY}?(?P<d>[0-3]?\d){ORD}\s+(?:of\s+)?{_M.format('m')}(?:,?\s+(?P<y>{YEAR}))?\b")),
+    # June 20, 2019 / June 20 (not "June 2019", which is month precision)
+    ("mdy", re.compile(rf"\b{WEEKDAY}?{_M.format('m')}\s+(?P<d>[0-3]?\d){ORD}(?!\d)(?:,?\s+(?P<y>{YEAR}))?\b")),
+    ("my", re.compile(rf"\b{_M.format('m')},?\s+(?P<y>{YEAR})\b")),
+    # Relative month expressions: "next April", "April next year", "last April", "this April".
+    ("rel_month", re.compile(rf"\b(?P<rel>next|last|this|coming)\s+{_M.format('m')}\b")),
+    ("month_rel", re.compile(rf"\b{_M.format('m')}\s+(?P<rel>next|last|this)\s+year\b")),
+    ("rel_year", re.compile(r"\b(?P<rel>next|last|this|the following|the previous|the coming)\s+(?:financial\s+)?year\b", re.IGNORECASE)),
+    ("rel_month_unit", re.compile(r"\b(?P<rel>next|last|this)\s+month\b", re.IGNORECASE)),
+    ("rel_day", re.compile(r"\b(?P<rel>today|tonight|this evening|this morning|this afternoon|yesterday|tomorrow)\b", re.IGNORECASE)),
+    ("season", re.compile(rf"\b(?P<season>spring|summer|autumn|winter)\s+(?:of\s+)?(?P<y>{YEAR})\b", re.IGNORECASE)),
+    ("year", re.compile(
+        rf"(?:(?<=\bin )|(?<=\bby )|(?<=\bduring )|(?<=\bsince )|(?<=\bfrom )|(?<=\buntil )|(?<=\bof )|(?<=\bfor )"
+        rf"|(?<=\bearly )|(?<=\blate )|(?<=\bmid-)|(?<=\bmid )|(?<=\bend of ))(?P<y>{YEAR})\b(?!/\d|-\d\d)")),
+    # A month name alone; "May" and "March" double as words, so only capitalised and with a date-ish lead-in.
+    ("month", re.compile(
+        rf"(?:(?<=\bin )|(?<=\bIn )|(?<=\bfrom )|(?<=\bFrom )|(?<=\bsince )|(?<=\buntil )|(?<=\btill )|(?<=\bby )"
+        rf"|(?<=\bof )|(?<=\bearly )|(?<=\blate )|(?<=\bmid-)|(?<=\bmid )|(?<=\bend of )|(?<=\bduring )|(?<=\bbefore )"
+        rf"|(?<=\bafter )|(?<=\bbetween )|(?<=\band )|(?<=\bto )|(?<=\bor )|(?<=\bon )|(?<=[-–—] )|(?<=[-–—]))"
+        rf"{_M.format('m')}\b(?![-–—]\d)")),
+]
+
+_RANGE_JOIN = re.compile(r"\s*(?:-|–|—|to|until|till|through|and)\s*$")
+_RANGE_LEAD = re.compile(r"\b(?:between|from)\s*$", re.IGNORECASE)
+_SEASON_MONTH = {"spring": 3, "summer": 6, "autumn": 9, "winter": 12}
+
+
+@dataclass
+class _Raw:
+    """A mention before years are inferred: missing parts stay None."""
+
+    start: int
+    end: int
+    year: int | None
+    month: int | None
+    day: int | None
+    kind: str
+    end_day: int | None = None  # for "19-30 June"
+    relative: bool = False
+
+
+def _valid(year: int, month: int | None, day: int | None) -> bool:
+    if month is not None and not 1 <= month <= 12:
+        return False
+    if day is not None:
+        if month is None:
+            return False
+        return 1 <= day <= calendar.monthrange(year if year else 2000, month)[1]
+    return True
+
+
+def _year4(text: str) -> int:
+    value = int(text)
+    return value + 2000 if value < 100 else value
+
+
+def _partial(year: int, month: int | None = None, day: int | None = None) -> PartialDate:
+    if month is None:
+        return PartialDate(f"{year:04d}")
+    if day is None:
+        return PartialDate(f"{year:04d}-{month:02d}")
+    return PartialDate(f"{year:04d}-{month:02d}-{day:02d}")
+
+
+def _relative(kind: str, match: re.Match[str], page: dt.date | None) -> _Raw | None:
+    """Resolve "next April", "last year", "this evening" against the page's own date."""
+    start, end = match.span()
+    if page is None:
+        return None
+    rel = match.groupdict().get("rel", "").lower()
+    if kind == "rel_day":
+        shift = {"yesterday": -1, "tomorrow": 1}.get(rel, 0)
+        day = page + dt.timedelta(days=shift)
+        return _Raw(start, end, day.year, day.month, day.day, kind, relative=True)
+    if kind == "rel_year":
+        shift = {"next": 1, "the following": 1, "the coming": 1, "last": -1, "the previous": -1}.get(rel, 0)
+        return _Raw(start, end, page.year + shift, None, None, kind, relative=True)
+    if kind == "rel_month_unit":
+        shift = {"next": 1, "last": -1}.get(rel, 0)
+        index = page.year * 12 + page.month - 1 + shift
+        return _Raw(start, end, index // 12, index % 12 + 1, None, kind, relative=True)
+    month = MONTHS[match.group("m").lower().rstrip(".")]
+    if kind == "month_rel":
+        shift = {"next": 1, "last": -1}.get(rel, 0)
+        return _Raw(start, end, page.year + shift, month, None, kind, relative=True)
+    # rel_month: "next April" is the first April after the page's month; "last April" the one before.
+    if rel in ("next", "coming"):
+        year = page.year if month > page.month else page.year + 1
+    elif rel == "last":
+        year = page.year if month < page.month else page.year - 1
+    else:
+        year = page.year
+    return _Raw(start, end, year, month, None, kind, relative=True)
+
+
+def _scan(text: str, page: dt.date | None) -> list[_Raw]:
+    taken = bytearray(len(text))
+    found: list[_Raw] = []
+    for kind, pattern in _PATTERNS:
+        for match in pattern.finditer(text):
+            start, end = match.span()
+            if any(taken[start:end]):
+                continue
+            raw: _Raw | None
+            groups = match.groupdict()
+            if kind.startswith("rel") or kind == "month_rel":
+                raw = _relative(kind, match, page)
+                if raw is None:
+                    # Unresolvable without a page date, but the words are still not a date of another kind.
+                    taken[start:end] = b"\x01" * (end - start)
+                    continue
+            elif kind == "season" or kind == "year":
+                raw = _Raw(start, end, int(groups["y"]), None, None, kind)
+            else:
+                month_text = groups.get("m")
+                month = int(month_text) if month_text and month_text.isdigit() else MONTHS.get(
+                    (month_text or "").lower().rstrip("."))
+                year = _year4(groups["y"]) if groups.get("y") else None
+                day = int(groups["d"]) if groups.get("d") else None
+                end_day = int(groups["d2"]) if groups.get("d2") else None
+                if not _valid(year or 2000, month, day) or (end_day and not _valid(year or 2000, month, end_day)):
+                    continue
+                raw = _Raw(start, end, year, month, day, kind, end_day=end_day)
+            taken[start:end] = b"\x01" * (end - start)
+            found.append(raw)
+    found.sort(key=lambda r: r.start)
+    return found
+
+
+def _sentence_bounds(text: str, position: int) -> tuple[int, int]:
+    """The stretch of text between sentence stops around a position, for borrowing a year."""
+    left = max(text.rfind(". ", 0, position), text.rfind("\n", 0, position))
+    right_candidates = [i for i in (text.find(". ", position), text.find("\n", position)) if i != -1]
+    return left + 1, min(right_candidates) if right_candidates else len(text)
+
+
+def _infer_years(text: str, raws: list[_Raw], page: dt.date | None) -> None:
+    """Give year-less mentions ("in May", "June 20") the year of a neighbour in the sentence, else the page's."""
+    for index, raw in enumerate(raws):
+        if raw.year is not None:
+            continue
+        lo, hi = _sentence_bounds(text, raw.start)
+        later = [r for r in raws[index + 1:] if r.start < hi and r.year is not None and not r.relative]
+        earlier = [r for r in raws[:index] if r.start >= lo and r.year is not None and not r.relative]
+        if later:
+            nxt = later[0]
+            # "May ... July 2019": same year unless the month comes after the later mention's month.
+            raw.year = nxt.year if (nxt.month is None or raw.month <= nxt.month) else nxt.year - 1
+        elif earlier:
+            prev = earlier[-1]
+            raw.year = prev.year if (prev.month is None or raw.month >= prev.month) else prev.year + 1
+        elif page is not None:
+            # The reading closest to the page's own date: "June 20" in a 13 June 2019 story is 2019.
+            best = None
+            for year in (page.year - 1, page.year, page.year + 1):
+                if not _valid(year, raw.month, raw.day):
+                    continue
+                candidate = dt.date(year, raw.month, raw.day or 15)
+                distance = abs((candidate - page).days)
+                if best is None or distance < best[0]:
+                    best = (distance, year)
+            raw.year = best[1] if best else None
+
+
+def page_date_value(published: PartialDate | None) -> dt.date | None:
+    """The page's own date as a calendar day for resolving relative words; coarse dates take their middle."""
+    if published is None:
+        return None
+    parts = [int(p) for p in published.value.split("-")]
+    year, month, day = (parts + [7, 1])[:3] if len(parts) == 1 else (parts + [15])[:3]
+    return dt.date(year, month, day)
+
+
+def find_dates(text: str, page_date: PartialDate | dt.date | None = None) -> list[DateMention]:
+    """All dates and date ranges in the text in order; relative ones only when the page date resolves them."""
+    page = page_date_value(page_date) if isinstance(page_date, PartialDate) else page_date
+    raws = _scan(text, page)
+    _infer_years(text, raws, page)
+    mentions: list[DateMention] = []
+    index = 0
+    while index < len(raws):
+        raw = raws[index]
+        if raw.year is None:
+            index += 1
+            continue
+        start, end = raw.start, raw.end
+        date = _partial(raw.year, raw.month, raw.day)
+        range_end = _partial(raw.year, raw.month, raw.end_day) if raw.end_day else None
+        if range_end is None and index + 1 < len(raws):
+            nxt = raws[index + 1]
+            gap = text[raw.end:nxt.start]
+            if nxt.year is not None and _RANGE_JOIN.fullmatch(" " + gap) and len(gap) <= 12:
+                is_and = gap.strip() == "and"
+                lead = _RANGE_LEAD.search(text[max(0, raw.start - 10):raw.start])
+                # "June and July" is a range only after "between"; "to"/"-" always join.
+                if not is_and or lead:
+                    range_end = _partial(nxt.year, nxt.month, nxt.day)
+                    if raw.day is not None and nxt.day is None and nxt.month is not None:
+                        range_end = _partial(nxt.year, nxt.month)
+                    end = nxt.end
+                    index += 1
+        if range_end is not None and range_end.value < date.value:
+            range_end = None
+        lead = _RANGE_LEAD.search(text[max(0, start - 10):start]) if range_end else None
+        if lead:
+            start = max(0, start - 10) + lead.start()
+        mentions.append(DateMention(date=date, start=start, end=end, text=text[start:end], range_end=range_end))
+        index += 1
+    return mentions

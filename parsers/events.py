@@ -1,0 +1,256 @@
+"""Recognise merger steps in one sentence: proposals, consultations, meetings, votes, decisions and outcomes."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from parsers.vocab import Body, EventType, Outcome
+
+# A condition or supposition: nothing in the sentence has happened ("If NHS England were not in favour ...").
+CONDITIONAL = re.compile(
+    r"^\s*(?:if|unless|should (?:the|they|it|NHS)|were (?:the|they|it)|in the event)\b|,\s*if\b|\bif (?:the|a|any|NHS|they|it|we|GP|members|this)\b"
+    r"|\bwhat would happen\b|\bwhether\b",
+    re.IGNORECASE,
+)
+# Modal or speculative wording: a step that would, could or may happen is not a step that happened.
+HEDGE = re.compile(
+    r"\b(?:would|could|might|should|must)\b|(?-i:\bmay\b)|\bwill (?:need|have) to\b|\b(?:need|needs|have|has) to be\b"
+    r"|\bpotential(?:ly)? option\b|\bone (?:potential |possible )?option\b|\bsubject to\b|\bawait(?:ing|s)?\b"
+    r"|\bany (?:application|decision|proposal|merger)\b|\bintend(?:s|ed)? to\b|\bplan(?:s|ned)? to\b|\baim(?:s|ed)? to\b"
+    r"|\bexpected to\b|\bhoping to\b|\bhope to\b|\bseek(?:s|ing)? to\b|\bwant(?:s)? to\b|\blikely\b|\bunlikely\b"
+    r"|\bset to\b|\bdue to\b|\bpending\b|\bif\b|\bunless\b|\bpossible\b|\bpossibly\b",
+    re.IGNORECASE,
+)
+# Denials: "no decisions have been made", "has not yet applied", "did not approve".
+NEGATION = re.compile(
+    r"\bno (?:final )?decisions?\b(?: \w+){0,3} (?:been|be) (?:made|taken|reached)|\bno decision to\b"
+    r"|\b(?:has|have|had|was|were|is|are|did|does|do)(?:n[’']t| not)\b|\bnot yet\b|\bnever\b|\bneither\b"
+    r"|\bno (?:application|vote|approval)\b|\bwithout (?:a|any) (?:vote|decision)\b|\brather than\b",
+    re.IGNORECASE,
+)
+QUESTION = re.compile(r"\?\s*$")
+FUTURE = re.compile(r"\b(?:will|shall|is to|are to|is due to|are due to|to be (?:held|taken|put)|is being asked|are being asked"
+                    r"|are invited|is scheduled|are scheduled|next month|next week|later this)\b", re.IGNORECASE)
+
+NHSE = r"(?:NHS England(?: and NHS Improvement| and Improvement)?|NHSE(?:/I|&I)?|NHS E/I|the regulator|the Secretary of State|DHSC|the Department of Health(?: and Social Care)?|ministers?|the national (?:team|body))"
+OBJECT = r"(?:the |their |its |a |an |our |this |these )?(?:\w+[- ]){0,3}(?:merger|application|proposals?|plans?|bid|request|case|changes?|SCO|CCG|ICB)"
+
+PATTERNS: dict[EventType, re.Pattern[str]] = {
+    EventType.REJECTION: re.compile(
+        rf"\b{NHSE}\s+(?:has |have |had )?(?:(?:now|formally|subsequently) )?(?:rejected|turned down|refused|declined|blocked|vetoed|"
+        rf"did not (?:approve|support|back|authorise)|not approved)\b(?! to comment)"
+        rf"|\b(?:application|bid|request|merger)\w*\s+(?:\w+\s+){{0,6}}(?:was|were|has been|have been|had been)\s+(?:rejected|turned down|refused|"
+        rf"declined|blocked|unsuccessful|not approved)\b(?:\s+by\s+{NHSE})?"
+        rf"|\brejected by {NHSE}|\brefused (?:permission|approval|authorisation)\b",
+        re.IGNORECASE),
+    EventType.WITHDRAWAL: re.compile(
+        r"\b(?:withdr[ae]w[n]?|withdrawing|dropped|abandon(?:ed|s|ing)?|scrapped|ditched|shelved|called off|ruled out"
+        r"|pulled out|pull out|walked away|decided (?:not|against) (?:to )?(?:proceed|pursu|go(?:ing)? ahead|merg)\w*"
+        r"|(?:will|would) not (?:now )?(?:proceed|go ahead|be pursued|pursue)|no longer (?:be )?(?:proceed|pursu|go(?:ing)? ahead|plan)\w*"
+        r"|not (?:be )?(?:proceeding|going ahead)|(?:plans|proposals?|merger) (?:has|have) been (?:dropped|abandoned|scrapped))\b",
+        re.IGNORECASE),
+    EventType.DEFERRAL: re.compile(
+        r"\b(?:deferr?(?:ed|al|ing)|postpone(?:d|ment|s)?|paused|put on hold|on hold|put back|pushed back|delayed|delay(?:ing)?"
+        r"|put on ice|kicked into the long grass|(?:will|would) now (?:take place|happen|go ahead) in|not before)\b",
+        re.IGNORECASE),
+    EventType.APPROVAL: re.compile(
+        rf"\b{NHSE}\s+(?:has |have |had )?(?:now |formally |officially |conditionally |subsequently )?(?:approved|authorised|agreed|"
+        rf"signed off|given (?:the |its |their )?(?:formal |final |conditional )?(?:approval|go-ahead|green light|backing)|granted|supported|"
+        rf"ratified|backed|sanctioned|confirmed (?:its |the )?(?:approval|go-ahead))"
+        rf"|\b(?:received|been given|been granted|gained|secured|won|got|obtained)\s+(?:\w+\s+){{0,3}}(?:approval|authorisation|"
+        rf"go-ahead|green light|sign-off)"
+        rf"|\b(?:application|merger|bid|proposal|plans?|request)\w*\s+(?:\w+\s+){{0,6}}(?:was|were|has been|have been|had been)\s+"
+        rf"(?:formally |conditionally |officially |now )?(?:approved|authorised|given the go-ahead|given the green light|agreed|signed off)"
+        rf"(?:\s+by\s+{NHSE})?"
+        rf"|\b(?:approved|authorised) by {NHSE}|\bgreen light (?:from|by) {NHSE}|\b{NHSE} approval (?:was|has been) (?:given|granted|received)",
+        re.IGNORECASE),
+    EventType.APPLICATION: re.compile(
+        r"\b(?:submitted|made|lodged|sent|put in|filed)\s+(?:\w+\s+){0,4}(?:application|bid|request)s?\b"
+        r"|\bapplied (?:to|for)\b|\bapplication\w*\s+(?:\w+\s+){0,6}(?:was|were|has been|have been|had been)\s+"
+        r"(?:formally )?(?:submitted|made|lodged|sent)\b|\bsubmitted (?:their|its|the|a) (?:formal )?(?:merger )?(?:application|case)\b",
+        re.IGNORECASE),
+    EventType.MEMBER_VOTE: re.compile(
+        r"\b(?:vot(?:e|ed|es|ing)|ballot(?:ed|s)?|poll(?:ed)?)\b"
+        r"|\b(?:members?|practices|GPs|membership)\s+(?:\w+\s+){0,3}(?:have |has |had )?(?:backed|rejected|supported|endorsed|approved|"
+        r"opposed|turned down|agreed|refused|thrown out|said no|said yes)\b"
+        r"|\b(?:per cent|percent|%)\s+(?:of\s+(?:\w+\s+){0,3})?(?:in favour|against|for|backed|supported|opposed)\b",
+        re.IGNORECASE),
+    EventType.GOVERNING_BODY_DECISION: re.compile(
+        r"\b(?:governing bod(?:y|ies)|boards?(?! of (?:NHS England|directors of the trust))|the CCGs|all (?:\w+ )?CCGs|each CCG)"
+        r"\s+(?:\w+\s+){0,5}?"
+        r"(?:have |has |had )?(?:unanimously |formally |each |all |now )?(?:agreed|approved|voted|decided|supported|endorsed|ratified|"
+        r"rejected|resolved|recommended|backed|signed off|made a recommendation|gave (?:their|its) (?:support|approval|backing))\b"
+        r"|\b(?:approved|agreed|endorsed|ratified|supported|backed|rejected) by (?:the |their |its |each |both |all )?(?:\w+ )?"
+        r"(?:governing bod(?:y|ies)|boards?|CCGs|CCG governing bodies)\b",
+        re.IGNORECASE),
+    EventType.CONSULTATION_START: re.compile(
+        r"\b(?:consultation|engagement (?:exercise|period)|listening exercise)\w*\s+(?:\w+\s+){0,4}?(?:had |has |have |was |is |will |)"
+        r"(?:start|began|begin|launch|open|run|ran|go live|went live|kick)\w*"
+        r"|\b(?:launch|start|open|began|begin)\w*\s+(?:a |an |the |its |their )?(?:\w+\s+){0,3}?(?:consultation|engagement)\b"
+        r"|\b(?:want|like|wish)s? to hear (?:your|the) views\b|\bhave your say\b|\b(?:are|is|now) consulting\b"
+        r"|\bconsultation (?:is (?:now )?open|on (?:the|their|its) proposals?|period)\b|\bseek(?:ing|s)? (?:the )?(?:public'?s? )?(?:views|feedback)\b"
+        r"|\bpublic consultation\b",
+        re.IGNORECASE),
+    EventType.CONSULTATION_END: re.compile(
+        r"\b(?:consultation|engagement (?:exercise|period))\w*\s+(?:\w+\s+){0,8}?(?:clos|end|conclud|finish|ran until|runs until|"
+        r"will run until|deadline)\w*"
+        r"|\b(?:until|closing date|deadline)\b.*\bconsultation|\bconsultation\b.*\b(?:until|closes|ends|closing date|deadline)\b",
+        re.IGNORECASE),
+    EventType.PUBLIC_MEETING: re.compile(
+        r"\bpublic (?:meeting|event|engagement event|drop-in|session|forum|listening event)s?\b|\bdrop-in (?:session|event)s?\b"
+        r"|\broadshows?\b|\blistening events?\b|\bengagement events?\b(?! (?:for|with) (?:staff|GP|member|practice))"
+        r"|\bcommunity (?:events?|meetings?)\b|\btown hall (?:meeting|event)s?\b",
+        re.IGNORECASE),
+    EventType.MEETING: re.compile(
+        r"\b(?:extraordinary|special|annual general|general|board|governing body|committee|joint|scrutiny|members'?|membership)"
+        r"\s+meetings?\b|\bmeeting (?:of|in common)\b|\bmeetings? in public\b|\bDecided at meeting\b|\bDate of decision\b",
+        re.IGNORECASE),
+    EventType.EFFECTIVE: re.compile(
+        r"\b(?:formally |officially |legally )?(?:merged|came into (?:being|existence|effect)|was (?:formally |officially )?"
+        r"(?:established|created|formed|launched|born)|were (?:formally |officially )?(?:dissolved|abolished|merged|replaced)"
+        r"|went live|began (?:operating|operation|work)|(?:has|have) (?:now |officially |formally )?(?:merged|been established|"
+        r"been created|replaced|come into being|launched|dissolved)|is now (?:live|operational|in place)|took over)\b",
+        re.IGNORECASE),
+    EventType.PROPOSAL: re.compile(
+        r"\bpropos(?:e|es|ed|al|als|ing)\b|\bplans?\b(?! for the (?:winter|year))|\bintention to\b|\bintend(?:s|ed)? to\b"
+        r"|\b(?:explor|consider|look|investigat|discuss)\w*\s+(?:\w+\s+){0,4}?(?:merg|option|single|closer)\w*"
+        r"|\boptions?\b|\bcase for change\b|\b(?:are|is) set to\b|\bin talks\b|\brecommend\w*\b|\bcould merge\b"
+        r"|\bwould (?:merge|become|form|create)\b|\bstrategic direction\b|\baim (?:is )?to\b|\bpreferred option\b"
+        r"|\bexpression of (?:interest|intent)\b|\bnotif\w+ (?:\w+ ){0,3}intention\b",
+        re.IGNORECASE),
+}
+
+MERGER_INTENT = re.compile(r"\b(?:application|notif\w*|letter)\b.{0,60}\b(?:intention|intent|interest)\b", re.IGNORECASE)
+EXPLORATORY = re.compile(r"\b(?:to )?(?:explore|consider|look (?:at|into)|investigate|develop (?:a |the )?(?:full )?case"
+                         r"|further work|two options|options?)\b", re.IGNORECASE)
+
+AGAINST = re.compile(
+    r"\b(?:against|reject\w*|turned down|voted down|oppos\w+|refus\w+|did not (?:support|back|approve|agree)|not support\w*"
+    r"|failed to (?:win|secure|reach|achieve|get)|fell short|no vote|said no|threw out|thrown out|blocked|declined)\b",
+    re.IGNORECASE)
+FOR = re.compile(
+    r"\b(?:in favour|for the|voted for|voted to|backed|support(?:ed|s)?|approv\w+|endors\w+|agreed|ratified|unanimous\w*|said yes"
+    r"|go-ahead|green light|yes vote|voted in support)\b",
+    re.IGNORECASE)
+PENDING = re.compile(
+    r"\b(?:will (?:be )?(?:vote|ballot|decide|consider|poll)\w*|(?:is|are) (?:due|set|expected|scheduled) to (?:vote|decide|be)"
+    r"|(?:is|are) being (?:asked|balloted|polled)|to be (?:balloted|polled|asked)|vote (?:is|was) due|(?:ballot|vote|voting|poll) "
+    r"(?:opens|will open|closes|will close|will take place|is taking place|takes place|begins|runs)|are voting|are now voting"
+    r"|(?:result|outcome)s? (?:of the (?:vote|ballot) )?(?:is|are|will be) (?:due|expected|announced))\b",
+    re.IGNORECASE)
+
+GP_BODY = re.compile(r"\b(?:GPs?|members?|member practices|practices|membership|GP practices|constituent practices|LMC)\b", re.IGNORECASE)
+GB_BODY = re.compile(r"\bgoverning bod(?:y|ies)|\bboards?\b|\bCCGs\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Cue:
+    """One event type recognised in a sentence, where its trigger words sit, and its vote-like result."""
+
+    type: EventType
+    start: int
+    end: int
+    body: Body | None = None
+    outcome: Outcome | None = None
+    exploratory: bool = False
+
+
+# Minutes report speech with "would" ("the consultation would conclude in July"), so plain "would" is not a hedge here.
+MODAL = re.compile(r"\b(?:could|might|should|must)\b|(?-i:\bmay\b)|\b(?:will|would) (?:need|have) to\b"
+                   r"|\bwould (?:require|also|be required)\b|\b(?:need|needs) to\b|\brequire[sd]?\b|\bif\b", re.IGNORECASE)
+PAST_VOTE = re.compile(r"\b(?:have|has|had)\s+(?:\w+\s+)?(?:voted|backed|rejected|supported|approved|opposed)\b"
+                       r"|\bvoted (?:against|for|in favour|to)\b", re.IGNORECASE)
+
+
+def _vote_outcome(sentence: str) -> Outcome | None:
+    if PENDING.search(sentence) and not PAST_VOTE.search(sentence):
+        return Outcome.PENDING
+    against, favour = AGAINST.search(sentence), FOR.search(sentence)
+    if against and favour:
+        # "voted against ... rather than for": whichever verb phrase comes first carries the result.
+        return Outcome.AGAINST if against.start() < favour.start() else Outcome.FOR
+    if against:
+        return Outcome.AGAINST
+    if favour:
+        return Outcome.FOR
+    return None
+
+
+def classify(sentence: str) -> list[Cue]:
+    """Every event type this sentence reports as having happened (or, for votes, as pending)."""
+    if QUESTION.search(sentence):
+        return []
+    conditional = bool(CONDITIONAL.search(sentence))
+    hedged = bool(HEDGE.search(sentence))
+    negated = bool(NEGATION.search(sentence))
+    future = bool(FUTURE.search(sentence))
+    cues: list[Cue] = []
+    found = {kind: pattern.search(sentence) for kind, pattern in PATTERNS.items()}
+    found = {kind: match for kind, match in found.items() if match}
+    if not found or conditional:
+        return []
+
+    def add(kind: EventType, body: Body | None = None, outcome: Outcome | None = None, exploratory: bool = False) -> None:
+        match = found[kind]
+        cues.append(Cue(kind, match.start(), match.end(), body, outcome, exploratory))
+
+    decisive = not hedged and not negated
+    if EventType.REJECTION in found and decisive:
+        add(EventType.REJECTION, Body.OTHER, Outcome.AGAINST)
+    if EventType.WITHDRAWAL in found and not hedged and not _negated_near(sentence, found[EventType.WITHDRAWAL].start()):
+        add(EventType.WITHDRAWAL)
+    if EventType.DEFERRAL in found and not hedged and not _negated_near(sentence, found[EventType.DEFERRAL].start()):
+        add(EventType.DEFERRAL)
+    if EventType.APPROVAL in found and decisive and EventType.REJECTION not in found:
+        add(EventType.APPROVAL, Body.OTHER, Outcome.FOR)
+    if EventType.APPLICATION in found and decisive and not future:
+        if MERGER_INTENT.search(sentence):
+            # Telling NHS England of an intention is the start of a proposal, not the formal application.
+            cues.append(Cue(EventType.PROPOSAL, found[EventType.APPLICATION].start(), found[EventType.APPLICATION].end()))
+        else:
+            add(EventType.APPLICATION)
+    vote = found.get(EventType.MEMBER_VOTE)
+    governing = found.get(EventType.GOVERNING_BODY_DECISION)
+    if vote and not (governing and governing.start() <= vote.start() and not GP_BODY.search(sentence[:vote.start()])):
+        outcome = _vote_outcome(sentence)
+        stated = outcome is not None and (outcome is Outcome.PENDING or not (hedged and not _present_perfect(sentence)))
+        if stated and (not negated or outcome is Outcome.AGAINST or AGAINST.search(sentence)):
+            body = Body.GP_MEMBERS if GP_BODY.search(sentence) else (
+                Body.GOVERNING_BODY if GB_BODY.search(sentence) else Body.OTHER)
+            exploratory = outcome is Outcome.FOR and bool(EXPLORATORY.search(sentence[vote.start():]))
+            kind = EventType.GOVERNING_BODY_DECISION if body is Body.GOVERNING_BODY else EventType.MEMBER_VOTE
+            found.setdefault(kind, vote)
+            add(kind, body, outcome, exploratory)
+    elif governing and (decisive or PENDING.search(sentence)):
+        outcome = _vote_outcome(sentence) or Outcome.FOR
+        exploratory = bool(re.search(r"\brecommend\w*", sentence, re.IGNORECASE)) or bool(
+            EXPLORATORY.search(sentence[governing.start():]))
+        add(EventType.GOVERNING_BODY_DECISION, Body.GOVERNING_BODY, outcome, exploratory)
+    modal = bool(MODAL.search(sentence))
+    if EventType.CONSULTATION_START in found and not negated and not modal:
+        add(EventType.CONSULTATION_START)
+    if EventType.CONSULTATION_END in found and not negated and not modal:
+        add(EventType.CONSULTATION_END)
+    if EventType.PUBLIC_MEETING in found and not negated and not modal:
+        add(EventType.PUBLIC_MEETING)
+    if EventType.MEETING in found and EventType.PUBLIC_MEETING not in found:
+        add(EventType.MEETING, Body.OTHER)
+    if EventType.EFFECTIVE in found and decisive and not future:
+        add(EventType.EFFECTIVE)
+    # A sentence reporting a decision on the plan implies the proposal; it is not a separate proposal event.
+    decided = {EventType.MEMBER_VOTE, EventType.GOVERNING_BODY_DECISION, EventType.APPLICATION, EventType.APPROVAL,
+               EventType.REJECTION, EventType.EFFECTIVE, EventType.WITHDRAWAL, EventType.DEFERRAL, EventType.PROPOSAL}
+    if EventType.PROPOSAL in found and not negated and not any(c.type in decided for c in cues):
+        add(EventType.PROPOSAL)
+    return cues
+
+
+def _negated_near(sentence: str, position: int) -> bool:
+    """A denial shortly before the trigger: "has not been deferred", "will not be delayed"."""
+    window = sentence[max(0, position - 25):position]
+    return bool(re.search(r"\bnot\b|\bno\b|n[’']t\b", window, re.IGNORECASE))
+
+
+def _present_perfect(sentence: str) -> bool:
+    return bool(re.search(r"\b(?:have|has|had)\s+(?:\w+\s+)?(?:voted|backed|rejected|supported|approved)\b", sentence, re.IGNORECASE))

@@ -1,0 +1,62 @@
+"""Decide whether a sentence (and so a page) talks about merging commissioning organisations (CCGs or ICBs)."""
+
+from __future__ import annotations
+
+import re
+
+# Words that say organisations become one. "Cluster" only counts next to ICBs (see COMMISSIONER).
+MERGER = re.compile(
+    r"\bmerg(?:e|er|ers|ed|es|ing)\b|\bamalgamat\w*|\bconsolidat\w*|\bdissol(?:ve|ution|ving|ved)\b"
+    r"|\bsingle[- ](?:strategic[- ])?commission\w*|\bstrategic commission(?:er|ing (?:organisation|function|group|body))"
+    r"|\bsingle (?:new |statutory )?(?:CCG|ICB|clinical commissioning group|integrated care board|organisation|"
+    r"commissioning organisation|statutory body|NHS body)\b"
+    r"|\bone (?:CCG|ICB|clinical commissioning group|integrated care board|commissioning organisation)\b"
+    r"|\bnew (?:single |combined |merged )?(?:CCG|ICB|clinical commissioning group|integrated care board)\b"
+    r"|\bcombined (?:CCG|ICB|integrated care board|clinical commissioning group)\b"
+    r"|\bcluster(?:s|ed|ing)?\b|\bjoin(?:ing)? (?:together|forces)\b|\bcom(?:e|ing) together (?:to form|as)\b"
+    r"|\bstreamlin\w+ commissioning\b|\bSCO\b",
+    re.IGNORECASE,
+)
+
+# The kinds of organisation this project tracks.
+COMMISSIONER = re.compile(
+    r"\bCCG(?:s|['’]s|s['’])?\b|clinical commissioning groups?|\bICBs?\b|integrated care boards?"
+    r"|commissioning (?:organisation|group)s?|strategic commissioner|\bSCO\b",
+    re.IGNORECASE,
+)
+
+# Mergers of other things: hospital trusts, GP practices, councils, companies.
+OTHER_MERGER = re.compile(
+    r"\b(?:trusts?|hospitals?|foundation trusts?|practices|surgeries|surgery|councils?|authorities|districts?"
+    r"|boroughs?|unitary|companies|firms?|banks?|universit(?:y|ies)|colleges?|schools?|charit(?:y|ies)|PCNs?"
+    r"|primary care networks?|police|fire (?:and rescue )?services?)\b",
+    re.IGNORECASE,
+)
+# "practice merger", "merger of the two trusts": the merging subject is not a commissioner.
+OTHER_SUBJECT = re.compile(
+    r"\b(?:trusts?|hospitals?|practices?|surgery|surgeries|councils?|authorities|companies|PCNs?)\s+(?:\w+\s+){0,2}"
+    r"(?:merg|amalgamat|to combine|combin)\w*"
+    r"|\b(?:merg|amalgamat)\w*\s+(?:of|between|with)\s+(?:the\s+)?(?:\w+\s+){0,4}"
+    r"(?:trusts?|hospitals?|practices|surgeries|councils|authorities|companies|PCNs?)\b",
+    re.IGNORECASE,
+)
+
+
+def is_merger_sentence(sentence: str, context_has_commissioner: bool = False) -> bool:
+    """True when the sentence speaks of commissioners (here or just before) becoming one organisation."""
+    merger = MERGER.search(sentence)
+    if not merger:
+        return False
+    names_commissioner = bool(COMMISSIONER.search(sentence))
+    word = merger.group(0).lower()
+    if word.startswith("cluster") and not re.search(r"\bICBs?\b|integrated care boards?", sentence, re.IGNORECASE):
+        return False
+    if OTHER_SUBJECT.search(sentence) and not re.search(
+            r"\b(?:CCGs|clinical commissioning groups|ICBs|integrated care boards|single CCG|single ICB)\b",
+            sentence, re.IGNORECASE):
+        return False
+    return names_commissioner or context_has_commissioner
+
+
+def mentions_commissioner(sentence: str) -> bool:
+    return bool(COMMISSIONER.search(sentence))

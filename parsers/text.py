@@ -1,0 +1,218 @@
+"""Turn a fetched page (HTML, PDF, RSS or plain text) into its title, plain text and own publication date."""
+
+from __future__ import annotations
+
+import io
+import re
+from email.utils import parsedate_to_datetime
+
+from bs4 import BeautifulSoup, Tag
+
+from parsers.dates import find_dates
+from parsers.model import PageText, PartialDate
+
+
+class UnreadablePage(Exception):
+    """The page's bytes cannot be turned into text (a broken or encrypted PDF, an empty body)."""
+
+
+# Elements that never hold the story itself.
+_DROP = ("script", "style", "noscript", "template", "nav", "header", "footer", "aside", "form", "iframe",
+         "svg", "button", "select", "head")
+# Where the story usually is, best first: ModernGov content, then HTML5 landmarks and common CMS ids.
+_CONTENT = (".mgContent", "main", "article", "[role=main]", "#content", "#main-content", ".content", "#main")
+_BLOCK = {"p", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "table", "section", "blockquote",
+          "dd", "dt", "dl", "pre", "caption", "figure", "figcaption", "address", "hr", "td", "th"}
+_META_DATE = ("article:published_time", "og:published_time", "datePublished", "DC.date", "DC.date.issued",
+              "dcterms.created", "dcterms.date", "date", "pubdate", "publish-date", "article:modified_time")
+# Labels only count at the start of a line: "published in January 2019" in a sentence is not the page's date.
+_LABELLED_DATE = re.compile(
+    r"^[ \t]*(?:(?:Publication date|Date published|Date of publication|Date of decision|Date)\s*:\s*"
+    r"|(?:Published|Posted|Last updated|Updated|First published)(?: on)?\s*:?\s*)(?P<value>[^\n]{4,40})", re.IGNORECASE | re.MULTILINE)
+_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([\w-]+)""", re.IGNORECASE)
+
+
+def _decode(body: bytes, content_type: str | None) -> str:
+    """Decode with the declared charset when it works, else UTF-8, else Windows-1252 (never fails)."""
+    candidates: list[str] = []
+    if content_type and "charset=" in content_type.lower():
+        candidates.append(content_type.lower().split("charset=")[1].split(";")[0].strip(" \"'"))
+    meta = _CHARSET.search(body[:4096])
+    if meta:
+        candidates.append(meta.group(1).decode("ascii", "ignore").lower())
+    candidates += ["utf-8", "cp1252"]
+    for encoding in candidates:
+        try:
+            text = body.decode(encoding)
+        except (LookupError, UnicodeDecodeError):
+            continue
+        return text.lstrip("\ufeff")
+    return body.decode("utf-8", "replace")
+
+
+def _tidy(text: str) -> str:
+    """Collapse runs of spaces inside lines and runs of blank lines, keeping paragraph breaks."""
+    text = text.replace("\xa0", " ").replace("\r\n", "\n").replace("\r", "\n")
+    lines = [re.sub(r"[ \t\f\v\u200b]+", " ", line).strip() for line in text.split("\n")]
+    out: list[str] = []
+    for line in lines:
+        if line or (out and out[-1]):
+            out.append(line)
+    return "\n".join(out).strip()
+
+
+def _date_from_text(value: str) -> PartialDate | None:
+    value = value.strip()
+    if re.match(r"\d{4}-\d{2}-\d{2}", value):
+        return PartialDate(value[:10])
+    try:
+        return PartialDate(parsedate_to_datetime(value).date().isoformat())
+    except (TypeError, ValueError, IndexError):
+        pass
+    found = find_dates(value)
+    if found and found[0].start <= 12:
+        return found[0].date
+    return None
+
+
+def own_date_in_text(text: str) -> PartialDate | None:
+    """The page's date as it states it: a labelled date, else a byline-like line that is only a date."""
+    for match in _LABELLED_DATE.finditer(text):
+        date = _date_from_text(match.group("value"))
+        if date is not None:
+            return date
+    for line in text.split("\n")[:15]:
+        line = line.strip()
+        if 6 <= len(line) <= 45:
+            found = find_dates(line)
+            # A line that is nothing but a date (optionally with a weekday or "Posted on") is a byline.
+            if found and len(found[0].text) >= len(line) - 12 and found[0].date.precision != "year":
+                return found[0].date
+    return None
+
+
+def _html_date(soup: BeautifulSoup) -> PartialDate | None:
+    for key in _META_DATE:
+        tag = soup.find("meta", attrs={"property": key}) or soup.find("meta", attrs={"name": key}) \
+            or soup.find("meta", attrs={"itemprop": key})
+        if isinstance(tag, Tag) and tag.get("content"):
+            date = _date_from_text(str(tag["content"]))
+            if date:
+                return date
+    time_tag = soup.find("time")
+    if isinstance(time_tag, Tag):
+        date = _date_from_text(str(time_tag.get("datetime") or time_tag.get_text(" ")))
+        if date:
+            return date
+    return None
+
+
+def _html(body: bytes, content_type: str | None) -> PageText:
+    soup = BeautifulSoup(_decode(body, content_type), "lxml")
+    title_tag = soup.select_one("h1.mgMainTitleTxt") or soup.find("meta", attrs={"property": "og:title"})
+    title = ""
+    if isinstance(title_tag, Tag):
+        title = str(title_tag.get("content") or title_tag.get_text(" "))
+    if not title and soup.title and soup.title.string:
+        title = soup.title.string
+    meta_date = _html_date(soup)
+    for tag in soup.find_all(_DROP):
+        tag.decompose()
+    root: Tag | None = None
+    for selector in _CONTENT:
+        root = soup.select_one(selector)
+        if root is not None and len(root.get_text(strip=True)) > 40:
+            break
+        root = None
+    root = root or soup.body or soup
+    if not title:
+        heading = root.find("h1")
+        title = heading.get_text(" ") if isinstance(heading, Tag) else ""
+    # Line breaks at block edges so paragraphs and list items become separate lines (sentence ends).
+    for tag in root.find_all(True):
+        if tag.name == "br":
+            tag.replace_with("\n")
+        elif tag.name in _BLOCK:
+            tag.insert_before("\n")
+            tag.insert_after("\n")
+    text = _tidy(root.get_text(""))
+    title = _tidy(title).replace("\n", " ")
+    return PageText(title=title, text=text, published=own_date_in_text(text) or meta_date)
+
+
+def _pdf(body: bytes) -> PageText:
+    from pypdf import PdfReader
+    from pypdf.errors import PyPdfError
+
+    try:
+        reader = PdfReader(io.BytesIO(body))
+        if reader.is_encrypted:
+            reader.decrypt("")
+        pages = [page.extract_text() or "" for page in reader.pages]
+        meta_title = (reader.metadata.title if reader.metadata else None) or ""
+    except (PyPdfError, ValueError, KeyError, TypeError, OSError, AttributeError) as error:
+        raise UnreadablePage(f"not a readable PDF ({error.__class__.__name__}: {error})") from error
+    raw = "\n\n".join(pages)
+    # PDF lines wrap mid-sentence: join a line to the next unless it ends a sentence or the next is a heading/bullet.
+    raw = re.sub(r"(?<![.:;!?])[ \t]*\n(?=[a-z(,])", " ", raw)
+    text = _tidy(raw)
+    if not text:
+        raise UnreadablePage("PDF has no extractable text (scanned image?)")
+    first_line = text.split("\n", 1)[0]
+    title = str(meta_title).strip() or first_line
+    return PageText(title=title, text=text, published=own_date_in_text(text))
+
+
+def _feed(body: bytes, content_type: str | None) -> PageText:
+    """An RSS/Atom document: its items' titles and descriptions, dated by the newest item."""
+    from defusedxml import ElementTree
+    from defusedxml.common import DefusedXmlException
+
+    try:
+        root = ElementTree.fromstring(body)
+    except (ElementTree.ParseError, DefusedXmlException) as error:
+        raise UnreadablePage(f"not a readable feed ({error})") from error
+    lines: list[str] = []
+    dates: list[PartialDate] = []
+    title = ""
+    for element in root.iter():
+        tag = element.tag.rsplit("}", 1)[-1].lower()
+        value = (element.text or "").strip()
+        if not value:
+            continue
+        if tag == "title" and not title:
+            title = value
+        elif tag in ("title", "description", "summary", "content"):
+            inner = BeautifulSoup(value, "lxml").get_text(" ") if "<" in value else value
+            lines.append(inner)
+        elif tag in ("pubdate", "published", "updated", "date"):
+            date = _date_from_text(value)
+            if date:
+                dates.append(date)
+    return PageText(title=title, text=_tidy("\n".join(lines)), published=max(dates, key=str) if dates else None)
+
+
+def _plain(body: bytes, content_type: str | None) -> PageText:
+    text = _tidy(_decode(body, content_type))
+    title = text.partition("\n")[0]
+    return PageText(title=title.strip(), text=text, published=own_date_in_text(text))
+
+
+def page_text(body: bytes, content_type: str | None, url: str, published: str | None = None) -> PageText:
+    """Read a page; `published` (e.g. an RSS pubDate) is used when the page states no date of its own."""
+    kind = (content_type or "").lower()
+    path = url.lower().split("?", 1)[0]
+    head = body[:1024].lstrip().lower()
+    if kind.startswith("application/pdf") or path.endswith(".pdf") or body.startswith(b"%PDF"):
+        page = _pdf(body)
+    elif "rss" in kind or "atom" in kind or head.startswith(b"<rss") or (
+            head.startswith(b"<?xml") and (b"<rss" in head or b"<feed" in head)):
+        page = _feed(body, content_type)
+    elif "html" in kind or "xml" in kind or path.endswith((".html", ".htm", ".aspx", ".php")) \
+            or head.startswith((b"<!doctype", b"<html")) or (not kind and not path.endswith(".txt") and b"<" in head[:1]):
+        page = _html(body, content_type)
+    else:
+        page = _plain(body, content_type)
+    if page.published is None and published:
+        page = PageText(page.title, page.text, _date_from_text(published))
+    return page
