@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import sys
 import threading
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 from apscheduler.executors.pool import ThreadPoolExecutor
@@ -94,44 +94,51 @@ def _same_job(job: Job, wanted: dict) -> bool:
     )
 
 
-def ensure_job(scheduler: BaseScheduler, paths: DataPaths, config: Config, trigger: BaseTrigger) -> Job:
-    """Keep the stored job when nothing about it changed (its next run time carries a missed run over a
-    restart); replace it when the trigger, config or data directory did. Call on a started scheduler."""
+def ensure_job(paths: DataPaths, config: Config, trigger: BaseTrigger) -> Job:
+    """Write the job to the store before the scheduler starts; returns it with its next run time.
+
+    The stored job is kept when nothing about it changed, so a run missed while the scheduler was down
+    (its next run time now in the past) still happens, once, at start. A changed trigger, config file or
+    data directory replaces it. The store is edited directly rather than through a started scheduler:
+    a scheduler's loop processes due jobs even while it shuts down, which would consume a missed run.
+    """
     wanted = _job_settings(paths, config, trigger)
-    existing = scheduler.get_job(JOB_ID)
-    if existing is not None and _same_job(existing, wanted):
-        return existing
-    if existing is not None:
-        log.info("schedule changed: %s → %s", existing.trigger, trigger)
-    return scheduler.add_job(
-        scheduled_run,
-        trigger=trigger,
-        id=JOB_ID,
-        name=JOB_NAME,
-        kwargs=wanted["kwargs"],
-        replace_existing=True,
-        coalesce=True,
-        max_instances=1,
-        misfire_grace_time=config.misfire_grace_time,
-    )
-
-
-def prepare_job_store(paths: DataPaths, config: Config, trigger: BaseTrigger) -> datetime | None:
-    """Bring the stored job up to date without running anything; returns its next run time."""
-    # The job store can only be read by a started scheduler, and a BlockingScheduler never returns from
-    # start(); a paused background one does the bookkeeping, then the foreground one runs the jobs.
-    keeper = create_scheduler(paths, config, blocking=False)
-    keeper.start(paused=True)
+    owner = create_scheduler(paths, config, blocking=True)  # never started; jobs need a scheduler to belong to
+    store = SQLAlchemyJobStore(url=f"sqlite:///{job_store_path(paths)}")
+    store.start(owner, "default")
     try:
-        return ensure_job(keeper, paths, config, trigger).next_run_time
+        existing = store.lookup_job(JOB_ID)
+        if existing is not None and _same_job(existing, wanted):
+            return existing
+        if existing is not None:
+            log.info("schedule changed: %s → %s", existing.trigger, trigger)
+        job = Job(
+            owner,
+            id=JOB_ID,
+            func=scheduled_run,
+            trigger=trigger,
+            executor="default",
+            args=(),
+            kwargs=wanted["kwargs"],
+            name=JOB_NAME,
+            misfire_grace_time=config.misfire_grace_time,
+            coalesce=True,
+            max_instances=1,
+            next_run_time=trigger.get_next_fire_time(None, datetime.now(UTC)),
+        )
+        if existing is not None:
+            store.update_job(job)
+        else:
+            store.add_job(job)
+        return job
     finally:
-        keeper.shutdown(wait=False)
+        store.shutdown()
 
 
 def run_scheduler(paths: DataPaths, config: Config, cron: str | None = None) -> int:
     """Run the scheduler in the foreground until SIGTERM/SIGINT; returns the process exit code."""
     trigger = config.trigger(cron)
-    next_run = prepare_job_store(paths, config, trigger)
+    next_run = ensure_job(paths, config, trigger).next_run_time
     scheduler = create_scheduler(paths, config, blocking=True)
 
     def stop(signum: int) -> None:

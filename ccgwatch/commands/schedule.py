@@ -34,7 +34,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"run {summary.run_id} {summary.outcome}: {summary.pages} pages, {summary.new_facts} new facts")
         return 0
     if args.next:
-        print(f"next run: {scheduler.prepare_job_store(paths, config, trigger):%Y-%m-%d %H:%M %Z}")
+        print(f"next run: {scheduler.ensure_job(paths, config, trigger).next_run_time:%Y-%m-%d %H:%M %Z}")
         return 0
     setup_logging(paths, verbose=args.verbose)
     return scheduler.run_scheduler(paths, config, args.cron)
