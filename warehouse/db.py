@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -56,9 +57,22 @@ def migrate(con: duckdb.DuckDBPyConnection) -> int:
             con.execute("ROLLBACK")
             raise
         current = version
-    # Views carry no data, so they are simply replaced to match the code that reads them.
-    con.execute(views_sql())
+    # Views carry no data, so they are replaced whenever the code that defines them changed.
+    views = views_sql()
+    fingerprint = hashlib.sha256(views.encode()).hexdigest()
+    if get_meta(con, "views_sha256") != fingerprint:
+        con.execute(views)
+        set_meta(con, "views_sha256", fingerprint)
     return current
+
+
+def get_meta(con: duckdb.DuckDBPyConnection, key: str) -> str | None:
+    row = con.execute("SELECT value FROM warehouse_meta WHERE key = ?", [key]).fetchone()
+    return row[0] if row else None
+
+
+def set_meta(con: duckdb.DuckDBPyConnection, key: str, value: str) -> None:
+    con.execute("INSERT OR REPLACE INTO warehouse_meta VALUES (?, ?)", [key, value])
 
 
 def _explain(error: Exception, path: Path) -> UserError:

@@ -23,6 +23,8 @@ from urllib.parse import urlsplit
 import duckdb
 
 from parsers.vocab import EventType, Outcome, Status
+from warehouse.bulk import insert_rows
+from warehouse.db import get_meta, set_meta
 from warehouse.queries import query
 from warehouse.runs import utc_now
 
@@ -496,10 +498,17 @@ def derive_groupings(
 
 
 def _unique_labels(groupings: list[DerivedGrouping]) -> None:
+    """Two groupings with one label (same area years apart) are told apart by the year their story starts."""
     seen = Counter(g.label for g in groupings)
     for grouping in groupings:
         if seen[grouping.label] > 1:
-            grouping.label = f"{grouping.label} [{' '.join(grouping.members) or grouping.grouping_id}]"
+            starts = [c.span[0] for c in grouping.claims if c.span]
+            if starts:
+                grouping.label = f"{grouping.label}, from {min(starts).year}"
+    seen = Counter(g.label for g in groupings)
+    for grouping in groupings:
+        if seen[grouping.label] > 1:
+            grouping.label = f"{grouping.label} [{grouping.grouping_id}]"
 
 
 def load_register_tables(con: duckdb.DuckDBPyConnection, register=None) -> bool:
@@ -512,23 +521,27 @@ def load_register_tables(con: duckdb.DuckDBPyConnection, register=None) -> bool:
         register = load_register()
     organisations = register.organisations
     organisations = list(organisations.values()) if isinstance(organisations, dict) else list(organisations)
+    aliases = list(getattr(register, "aliases", ()) or ())
+    fingerprint = hashlib.sha256(repr((organisations, aliases)).encode()).hexdigest()
+    if get_meta(con, "register_sha256") == fingerprint:
+        return True  # the register tables already hold this register
     con.execute("BEGIN TRANSACTION")
     try:
         for table in ("organisations", "org_aliases", "footprints"):
             con.execute(f"DELETE FROM {table}")  # table names are constants, never input
-        con.executemany(
-            "INSERT INTO organisations VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        insert_rows(
+            con, "organisations",
             [[o.code, o.name, str(o.kind), o.ons_code, o.opened, o.closed, o.successor, o.footprint_code,
               o.footprint_name] for o in organisations],
         )
-        aliases = list(getattr(register, "aliases", ()) or ())
         if aliases:
-            con.executemany(
-                "INSERT INTO org_aliases VALUES (?, ?, ?, ?, ?)",
+            insert_rows(
+                con, "org_aliases",
                 [[a.code, a.alias, a.kind, getattr(a, "valid_from", None), getattr(a, "valid_to", None)]
                  for a in aliases],
             )
         con.execute(_sql("footprints"))
+        set_meta(con, "register_sha256", fingerprint)
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")
@@ -562,16 +575,11 @@ def _write(con: duckdb.DuckDBPyConnection, groupings: list[DerivedGrouping]) -> 
                 ])
     for table in ("groupings", "grouping_members", "events", "votes", "grouping_flags"):
         con.execute(f"DELETE FROM {table}")  # table names are constants, never input
-    inserts = {
-        "groupings": (grouping_rows, 18),
-        "grouping_members": (member_rows, 4),
-        "events": (event_rows, 16),
-        "votes": (vote_rows, 10),
-        "grouping_flags": (flag_rows, 4),
-    }
-    for table, (rows, width) in inserts.items():
-        if rows:
-            con.executemany(f"INSERT INTO {table} VALUES ({', '.join(['?'] * width)})", rows)
+    insert_rows(con, "groupings", grouping_rows)
+    insert_rows(con, "grouping_members", member_rows)
+    insert_rows(con, "events", event_rows)
+    insert_rows(con, "votes", vote_rows)
+    insert_rows(con, "grouping_flags", flag_rows)
 
 
 def log_changes(con: duckdb.DuckDBPyConnection, run_id: str | None) -> tuple[int, int]:

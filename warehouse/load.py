@@ -11,6 +11,7 @@ import duckdb
 
 from ccgwatch.errors import UserError
 from ccgwatch.paths import DataPaths
+from warehouse.bulk import insert_rows
 from warehouse.db import working
 from warehouse.parsing import PageParser, parse_documents
 from warehouse.queries import query
@@ -81,10 +82,7 @@ def load_sources(con: duckdb.DuckDBPyConnection) -> None:
         return
     con.execute("DELETE FROM sources")
     if sources:
-        con.executemany(
-            "INSERT INTO sources VALUES (?, ?, ?, ?, ?, ?)",
-            [[s.id, s.kind, s.name, s.base_url, list(s.org_codes), s.enabled] for s in sources],
-        )
+        insert_rows(con, "sources", [[s.id, s.kind, s.name, s.base_url, list(s.org_codes), s.enabled] for s in sources])
 
 
 def load_feeds(

@@ -11,6 +11,7 @@ from pathlib import Path
 import duckdb
 
 from parsers.model import Extraction, PageText
+from warehouse.bulk import insert_rows
 
 # body, content_type, url -> what the page says and what the parsers found in it
 PageParser = Callable[[bytes, str | None, str], tuple[PageText, Extraction]]
@@ -23,7 +24,6 @@ class UnreadableRawPage(Exception):
 def parse_with_parsers(body: bytes, content_type: str | None, url: str) -> tuple[PageText, Extraction]:
     """The project's parsers: page text first, then merger facts from it."""
     from parsers.extract import extract
-
     from parsers.text import page_text
 
     page = page_text(body, content_type, url)
@@ -104,7 +104,7 @@ def parse_documents(
             "published VARCHAR, published_precision VARCHAR, relevant BOOLEAN, parse_error VARCHAR, "
             "parsed_at TIMESTAMP)"
         )
-        con.executemany("INSERT INTO parsed_pages VALUES (?, ?, ?, ?, ?, ?, ?, ?)", pages)
+        insert_rows(con, "parsed_pages", pages)
         con.execute("DELETE FROM extracted_groupings WHERE document_id IN (SELECT document_id FROM parsed_pages)")
         con.execute("DELETE FROM extracted_events WHERE document_id IN (SELECT document_id FROM parsed_pages)")
         con.execute(
@@ -112,12 +112,8 @@ def parse_documents(
             "published_precision = p.published_precision, relevant = p.relevant, parse_error = p.parse_error, "
             "parsed_at = p.parsed_at FROM parsed_pages AS p WHERE d.document_id = p.document_id"
         )
-        if groupings:
-            con.executemany("INSERT INTO extracted_groupings VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", groupings)
-        if events:
-            con.executemany(
-                "INSERT INTO extracted_events VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", events
-            )
+        insert_rows(con, "extracted_groupings", groupings)
+        insert_rows(con, "extracted_events", events)
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")
