@@ -12,6 +12,7 @@ How a spider uses it (H4's moderngov/news spiders, the archive and ODS spiders):
 and in `spiders/settings.py`:
 
     SPIDER_MIDDLEWARES = {"spiders.failures.DefaultErrbackMiddleware": 50}
+    DOWNLOADER_MIDDLEWARES = {"spiders.failures.RedirectLoopMiddleware": 650}
     HTTPERROR_ALLOW_ALL = False   # the default: 4xx/5xx reach `record_failure` as HttpError
 
 `DefaultErrbackMiddleware` gives every request that has no errback the spider's `record_failure`, so a
@@ -19,8 +20,8 @@ spider that forgets one still records its failures. The errback is a spider meth
 serialisable for JOBDIR. `record_failure` turns the Twisted failure into one FetchErrorItem carrying the
 URL, the source (request meta `source_id`, else the spider's `source_id`/`source.id`), a `kind`
 (see FailureKind), a readable `reason` and the HTTP status when there was one. Robots refusals
-(RobotsTxtMiddleware's IgnoreRequest), redirect loops (RedirectMiddleware's IgnoreRequest at
-REDIRECT_MAX_TIMES), DNS failures, timeouts, refused connections and bodies over DOWNLOAD_MAXSIZE all
+(RobotsTxtMiddleware's IgnoreRequest), redirect loops (RedirectLoopMiddleware's IgnoreRequest, or
+RedirectMiddleware's at REDIRECT_MAX_TIMES), DNS failures, timeouts, refused connections and bodies over DOWNLOAD_MAXSIZE all
 arrive through the errback. A PDF that cannot be read is a 200 answer, so spiders check it themselves:
 
     problem = pdf_problem(response.body)
@@ -162,7 +163,8 @@ class FailureRecordingMixin:
     def record_failure(self, failure: Failure) -> Iterator[FetchErrorItem]:
         request = getattr(failure, "request", None)
         kind, reason, status = classify_failure(failure)
-        url = request.url if request is not None else ""
+        # After redirects, report the URL that was asked for: that is the link a person would follow.
+        url = (request.meta.get("redirect_urls") or [request.url])[0] if request is not None else ""
         logger.info("fetch failed (%s): %s — %s", kind, url, reason)
         yield self.fetch_error(url, kind, reason, status=status, request=request)
 
@@ -192,3 +194,23 @@ class DefaultErrbackMiddleware:
         if isinstance(request, scrapy.Request) and request.errback is None and hasattr(spider, "record_failure"):
             return request.replace(errback=spider.record_failure)
         return request
+
+
+class RedirectLoopMiddleware:
+    """Downloader middleware: a redirect back to a URL already on the chain fails as a redirect loop.
+
+    Without it a loop A → B → A ends silently, because the scheduler's duplicate filter drops the second
+    visit to A; RedirectMiddleware itself only notices chains longer than REDIRECT_MAX_TIMES. Place it
+    just outside RedirectMiddleware (600) so it sees responses first: {"spiders.failures.RedirectLoopMiddleware": 650}.
+    """
+
+    def process_response(self, request: scrapy.Request, response: Any, spider: Any = None) -> Any:
+        location = response.headers.get(b"Location")
+        if response.status not in (301, 302, 303, 307, 308) or not location:
+            return response
+        target = response.urljoin(location.decode("latin-1"))
+        chain = [*request.meta.get("redirect_urls", []), request.url]
+        if target in chain:
+            hops = " -> ".join([*chain[chain.index(target):], target])
+            raise IgnoreRequest(f"redirect loop: {hops}")
+        return response

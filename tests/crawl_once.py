@@ -15,6 +15,12 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+import scrapy
+
+from spiders.failures import FailureKind, FailureRecordingMixin, now_iso, pdf_problem
+from spiders.items import PageItem
+from spiders.sources import Source
+
 HERE = Path(__file__).resolve().parent
 
 # Short timeouts and no politeness delays: the servers are local and tests must stay fast.
@@ -30,7 +36,8 @@ FAST_SETTINGS: dict[str, Any] = {
     "TELNETCONSOLE_ENABLED": False,
     "HTTPCACHE_ENABLED": False,
     "SPIDER_MIDDLEWARES": {"spiders.failures.DefaultErrbackMiddleware": 50},
-    "ITEM_PIPELINES": {"tests.crawl_once.BodyDigestPipeline": 100},
+    "DOWNLOADER_MIDDLEWARES": {"spiders.failures.RedirectLoopMiddleware": 650},
+    "ITEM_PIPELINES": {"crawl_once.BodyDigestPipeline": 100},
 }
 
 
@@ -43,6 +50,36 @@ class BodyDigestPipeline:
             item["sha256"] = hashlib.sha256(body).hexdigest()
             item["size"] = len(body)
         return item
+
+
+class FollowLinksSpider(FailureRecordingMixin, scrapy.Spider):
+    """Follows every link under its start URLs and yields each page; sets no errbacks of its own, so the
+    failures it records come through DefaultErrbackMiddleware, as for a spider that forgot them."""
+
+    name = "follow_links"
+
+    def __init__(self, source: Source, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.source = source
+        self.allowed_domains = list(source.allowed_domains)
+
+    async def start(self) -> Any:
+        for url in self.source.start_urls:
+            yield scrapy.Request(url, self.parse)
+
+    def parse(self, response: Any) -> Any:
+        content_type = response.headers.get("Content-Type", b"").decode("latin-1")
+        if "pdf" in content_type:
+            problem = pdf_problem(response.body)
+            if problem:
+                yield self.fetch_error(response.url, FailureKind.BAD_PDF, problem, response.status, response.request)
+                return
+        yield PageItem(url=response.request.url, final_url=response.url, source_id=self.source.id,
+                       source_kind=self.source.kind, fetched_at=now_iso(), status=response.status,
+                       content_type=content_type, body=response.body)
+        if "html" in content_type:
+            for href in response.css("a::attr(href)").getall():
+                yield response.follow(href, self.parse)
 
 
 def crawl(spider: str, feed: Path, source: Any = None, settings: dict[str, Any] | None = None,
@@ -70,8 +107,6 @@ def _main(spec_json: str) -> None:
 
     from scrapy.crawler import CrawlerProcess
 
-    from spiders.sources import Source
-
     spec = json.loads(spec_json)
     module_name, _, class_name = spec["spider"].rpartition(".")
     spider_class = getattr(importlib.import_module(module_name), class_name)
@@ -88,5 +123,4 @@ def _main(spec_json: str) -> None:
 
 
 if __name__ == "__main__":
-    sys.path.insert(0, str(HERE.parent))
     _main(sys.argv[1])
