@@ -15,6 +15,8 @@ decision pages) inside the date window are fetched, and each distinct content di
 keeps the original URL as `url`, the capture URL as `final_url` and the capture time as provenance.
 
     scrapy crawl archive -a source=archive-ia-staffordshireccgs [-a since=2019-01] [-a until=2020-12]
+
+The crawl runner may pass the Source itself, `since`/`until` as dates, `max_pages` and `sources_file`.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ import json
 import re
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import asdict, dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -196,23 +199,26 @@ class ArchiveSpider(FailureRecordingMixin, scrapy.Spider):
     def __init__(
         self,
         source: Source | str | None = None,
-        since: str = DEFAULT_SINCE,
-        until: str = DEFAULT_UNTIL,
+        since: date | str | None = None,
+        until: date | str | None = None,
         max_pages: int | str | None = None,
         page_size: int | str = DEFAULT_PAGE_SIZE,
         mimetypes: str | tuple[str, ...] = DEFAULT_MIMETYPES,
-        registry: str | Path = REGISTRY,
+        sources_file: str | Path | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
         if source is None:
             raise ValueError("the archive spider needs a source: -a source=ID")
-        self.source = source if isinstance(source, Source) else find_source(source, Path(registry))
+        registry = Path(sources_file) if sources_file else REGISTRY
+        self.source = source if isinstance(source, Source) else find_source(source, registry)
         if self.source.kind != SourceKind.ARCHIVE:
             raise ValueError(f"source {self.source.id} is a {self.source.kind} source, not an archive")
         self.source_id = self.source.id
         self.allowed_domains = list(self.source.allowed_domains)
-        self.since, self.until = window_stamp(since), window_stamp(until)
+        # Dates (from the crawl runner's --since) or text such as 2017-01; empty means the default window.
+        self.since = window_stamp(str(since or DEFAULT_SINCE))
+        self.until = window_stamp(str(until or DEFAULT_UNTIL))
         self.max_pages = int(max_pages) if max_pages not in (None, "") else None
         self.page_size = int(page_size)
         self.mimetypes = tuple(mimetypes.split(",")) if isinstance(mimetypes, str) else tuple(mimetypes)
