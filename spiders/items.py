@@ -20,6 +20,9 @@ class PageItem(scrapy.Item):
     raw_path = scrapy.Field()  # set by the raw store pipeline, relative to the raw store root
     size = scrapy.Field()
     cached = scrapy.Field()  # True when the body came from the HTTP cache after a 304
+    title = scrapy.Field()  # hint: the title the spider saw (link text, feed entry, page heading)
+    page_date = scrapy.Field()  # hint, ISO date: meeting/decision date or feed date; parsers have the last word
+    item_type = scrapy.Field()  # "page"; set by the raw store pipeline so feed rows say what they are
 
 
 class FetchErrorItem(scrapy.Item):
@@ -31,3 +34,4 @@ class FetchErrorItem(scrapy.Item):
     reason = scrapy.Field()
     status = scrapy.Field()
     at = scrapy.Field()
+    item_type = scrapy.Field()  # "fetch_error"; set by the raw store pipeline
