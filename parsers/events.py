@@ -63,22 +63,25 @@ PATTERNS: dict[EventType, re.Pattern[str]] = {
         rf"|\b(?:application|merger|bid|proposal|plans?|request)\w*\s+(?:\w+\s+){{0,6}}(?:was|were|has been|have been|had been)\s+"
         rf"(?:formally |conditionally |officially |now )?(?:approved|authorised|given the go-ahead|given the green light|agreed|signed off)"
         rf"(?:\s+by\s+{NHSE})?"
-        rf"|\b(?:approved|authorised) by {NHSE}|\bgreen light (?:from|by) {NHSE}|\b{NHSE} approval (?:was|has been) (?:given|granted|received)",
+        rf"|\b(?:approved|authorised) by {NHSE}|\bgreen light (?:from|by) {NHSE}|\b{NHSE} approval (?:was|has been) (?:given|granted|received)"
+        rf"|\b(?:approval|authorisation|go-ahead)\s+(?:\w+\s+){{0,3}}(?:was|has been|had been)\s+(?:formally\s+)?(?:confirmed|given|granted|received)"
+        rf"|^(?:[\w-]+\s+){{0,2}}(?:go-ahead|green light|approval|approved)\s+(?:for|to)\b",
         re.IGNORECASE),
     EventType.APPLICATION: re.compile(
         r"\b(?:submitted|made|lodged|sent|put in|filed)\s+(?:\w+\s+){0,4}(?:application|bid|request)s?\b"
-        r"|\bapplied (?:to|for)\b|\bapplication\w*\s+(?:\w+\s+){0,6}(?:was|were|has been|have been|had been)\s+"
+        r"|\bapplied (?:to|for)\b|\b(?:CCGs?|ICBs?|they|we|bodies|groups|boards)\s+(?:\w+\s+)?applied\b|\bapplication\w*\s+(?:\w+\s+){0,6}(?:was|were|has been|have been|had been)\s+"
         r"(?:formally )?(?:submitted|made|lodged|sent)\b|\bsubmitted (?:their|its|the|a) (?:formal )?(?:merger )?(?:application|case)\b",
         re.IGNORECASE),
     EventType.MEMBER_VOTE: re.compile(
         r"\b(?:vot(?:e|ed|es|ing)|ballot(?:ed|s)?|poll(?:ed)?)\b"
-        r"|\b(?:members?|practices|GPs|membership)\s+(?:\w+\s+){0,3}(?:have |has |had )?(?:backed|rejected|supported|endorsed|approved|"
-        r"opposed|turned down|agreed|refused|thrown out|said no|said yes)\b"
-        r"|\b(?:per cent|percent|%)\s+(?:of\s+(?:\w+\s+){0,3})?(?:in favour|against|for|backed|supported|opposed)\b",
+        r"|\b(?:members?|practices|GPs|memberships?)\s+(?:[\w’'-]+,?\s+){0,16}?(?:have |has |had )?(?:all |both |each |also )?"
+        r"(?:backed|rejected|supported|endorsed|approved|opposed|turned down|agreed|refused|thrown out|said no|said yes)\b"
+        r"|\b(?:per cent|percent|%)\s+(?:of\s+(?:\w+\s+){0,3})?(?:in favour|against|for|backed|supported|opposed)\b"
+        r"|\b\d+\s+(?:\w+\s+)?(?:in favour|against)\b",
         re.IGNORECASE),
     EventType.GOVERNING_BODY_DECISION: re.compile(
         r"\b(?:governing bod(?:y|ies)|boards?(?! of (?:NHS England|directors of the trust))|the CCGs|all (?:\w+ )?CCGs|each CCG)"
-        r"\s+(?:\w+\s+){0,5}?"
+        r"\s+(?:[\w’'-]+,?\s+){0,16}?"
         r"(?:have |has |had )?(?:unanimously |formally |each |all |now )?(?:agreed|approved|voted|decided|supported|endorsed|ratified|"
         r"rejected|resolved|recommended|backed|signed off|made a recommendation|gave (?:their|its) (?:support|approval|backing))\b"
         r"|\b(?:approved|agreed|endorsed|ratified|supported|backed|rejected) by (?:the |their |its |each |both |all )?(?:\w+ )?"
@@ -90,7 +93,7 @@ PATTERNS: dict[EventType, re.Pattern[str]] = {
         r"|\b(?:launch|start|open|began|begin)\w*\s+(?:a |an |the |its |their )?(?:\w+\s+){0,3}?(?:consultation|engagement)\b"
         r"|\b(?:want|like|wish)s? to hear (?:your|the) views\b|\bhave your say\b|\b(?:are|is|now) consulting\b"
         r"|\bconsultation (?:is (?:now )?open|on (?:the|their|its) proposals?|period)\b|\bseek(?:ing|s)? (?:the )?(?:public'?s? )?(?:views|feedback)\b"
-        r"|\bpublic consultation\b",
+        r"|\bpublic consultation\b|\b(?:period of|public) (?:engagement|consultation)\b.{0,80}?\b(?:began|started|opened|launched|ran|runs)\b",
         re.IGNORECASE),
     EventType.CONSULTATION_END: re.compile(
         r"\b(?:consultation|engagement (?:exercise|period))\w*\s+(?:\w+\s+){0,8}?(?:clos|end|conclud|finish|ran until|runs until|"
@@ -109,15 +112,17 @@ PATTERNS: dict[EventType, re.Pattern[str]] = {
     EventType.EFFECTIVE: re.compile(
         r"\b(?:formally |officially |legally )?(?:merged|came into (?:being|existence|effect)|was (?:formally |officially )?"
         r"(?:established|created|formed|launched|born)|were (?:formally |officially )?(?:dissolved|abolished|merged|replaced)"
-        r"|went live|began (?:operating|operation|work)|(?:has|have) (?:now |officially |formally )?(?:merged|been established|"
+        r"|went live|began (?:operating|operation|work)|(?:is|are) (?:now |formally |officially )?(?:established|launched|born)|(?:has|have) (?:now |officially |formally )?(?:merged|been established|"
         r"been created|replaced|come into being|launched|dissolved)|is now (?:live|operational|in place)|took over)\b",
         re.IGNORECASE),
     EventType.PROPOSAL: re.compile(
-        r"\bpropos(?:e|es|ed|al|als|ing)\b|\bplans?\b(?! for the (?:winter|year))|\bintention to\b|\bintend(?:s|ed)? to\b"
+        r"\bpropos(?:e|es|ed|al|als|ing)\b|\bplans\b(?! for the (?:winter|year))|\bplan (?:to|for|is)\b|\bintention to\b"
+        r"|\bintend(?:s|ed)? to\b"
         r"|\b(?:explor|consider|look|investigat|discuss)\w*\s+(?:\w+\s+){0,4}?(?:merg|option|single|closer)\w*"
         r"|\boptions?\b|\bcase for change\b|\b(?:are|is) set to\b|\bin talks\b|\brecommend\w*\b|\bcould merge\b"
         r"|\bwould (?:merge|become|form|create)\b|\bstrategic direction\b|\baim (?:is )?to\b|\bpreferred option\b"
-        r"|\bexpression of (?:interest|intent)\b|\bnotif\w+ (?:\w+ ){0,3}intention\b",
+        r"|\bexpression of (?:interest|intent)\b|\bnotif\w+ (?:\w+ ){0,3}intention\b"
+        r"|\b(?:will|would|to|could)\s+(?:\w+\s+)?(?:merge|form|cluster|become|combine|join)\b",
         re.IGNORECASE),
 }
 
@@ -140,6 +145,16 @@ PENDING = re.compile(
     r"|(?:result|outcome)s? (?:of the (?:vote|ballot) )?(?:is|are|will be) (?:due|expected|announced))\b",
     re.IGNORECASE)
 
+ADVICE = re.compile(r"\b(?:advis|urg|call(?:ed|ing)? on|encourag|ask|told|recommend)\w*\s+(?:\w+\s+){0,4}?to "
+                    r"(?:reject|back|support|vote|oppose|approve)", re.IGNORECASE)
+VOTE_CLOSED = re.compile(r"\b(?:vot\w+|ballot\w*|poll)\s+(?:\w+\s+){0,3}?(?:closed|ended|took place|was held|were counted|"
+                         r"concluded|finished)\b", re.IGNORECASE)
+APPLY_DECISION = re.compile(r"\b(?:to (?:submit|make|send|lodge)\s+(?:\w+\s+){0,3}?application|to apply\b|that an application be)",
+                            re.IGNORECASE)
+PLANNED_EFFECTIVE = re.compile(
+    r"\bwill (?:formally |officially |legally )?(?:come into (?:being|existence|effect)|be (?:formally |officially )?"
+    r"(?:established|created|formed|launched)|go live|replace|launch|start operating|begin operating|take over)\b",
+    re.IGNORECASE)
 GP_BODY = re.compile(r"\b(?:GPs?|members?|member practices|practices|membership|GP practices|constituent practices|LMC)\b", re.IGNORECASE)
 GB_BODY = re.compile(r"\bgoverning bod(?:y|ies)|\bboards?\b|\bCCGs\b", re.IGNORECASE)
 
@@ -153,7 +168,13 @@ class Cue:
     end: int
     body: Body | None = None
     outcome: Outcome | None = None
-    exploratory: bool = False
+    # "exploratory" (a vote to explore options), "apply" (a decision to apply), "date_only" (dates a vote told
+    # elsewhere: "Voting closed on 28 June"), "planned" (an effective date announced ahead).
+    flag: str = ""
+
+    @property
+    def exploratory(self) -> bool:
+        return self.flag == "exploratory"
 
 
 # Minutes report speech with "would" ("the consultation would conclude in July"), so plain "would" is not a hedge here.
@@ -191,9 +212,9 @@ def classify(sentence: str) -> list[Cue]:
     if not found or conditional:
         return []
 
-    def add(kind: EventType, body: Body | None = None, outcome: Outcome | None = None, exploratory: bool = False) -> None:
+    def add(kind: EventType, body: Body | None = None, outcome: Outcome | None = None, flag: str = "") -> None:
         match = found[kind]
-        cues.append(Cue(kind, match.start(), match.end(), body, outcome, exploratory))
+        cues.append(Cue(kind, match.start(), match.end(), body, outcome, flag))
 
     decisive = not hedged and not negated
     if EventType.REJECTION in found and decisive:
@@ -211,6 +232,8 @@ def classify(sentence: str) -> list[Cue]:
         else:
             add(EventType.APPLICATION)
     vote = found.get(EventType.MEMBER_VOTE)
+    if vote and ADVICE.search(sentence):
+        vote = None
     governing = found.get(EventType.GOVERNING_BODY_DECISION)
     if vote and not (governing and governing.start() <= vote.start() and not GP_BODY.search(sentence[:vote.start()])):
         outcome = _vote_outcome(sentence)
@@ -221,12 +244,15 @@ def classify(sentence: str) -> list[Cue]:
             exploratory = outcome is Outcome.FOR and bool(EXPLORATORY.search(sentence[vote.start():]))
             kind = EventType.GOVERNING_BODY_DECISION if body is Body.GOVERNING_BODY else EventType.MEMBER_VOTE
             found.setdefault(kind, vote)
-            add(kind, body, outcome, exploratory)
+            add(kind, body, outcome, "exploratory" if exploratory else _apply_flag(sentence))
+        elif outcome is None and VOTE_CLOSED.search(sentence):
+            cues.append(Cue(EventType.MEMBER_VOTE, vote.start(), vote.end(), Body.GP_MEMBERS, None, "date_only"))
     elif governing and (decisive or PENDING.search(sentence)):
         outcome = _vote_outcome(sentence) or Outcome.FOR
         exploratory = bool(re.search(r"\brecommend\w*", sentence, re.IGNORECASE)) or bool(
             EXPLORATORY.search(sentence[governing.start():]))
-        add(EventType.GOVERNING_BODY_DECISION, Body.GOVERNING_BODY, outcome, exploratory)
+        add(EventType.GOVERNING_BODY_DECISION, Body.GOVERNING_BODY, outcome,
+            "exploratory" if exploratory else _apply_flag(sentence))
     modal = bool(MODAL.search(sentence))
     if EventType.CONSULTATION_START in found and not negated and not modal:
         add(EventType.CONSULTATION_START)
@@ -238,12 +264,19 @@ def classify(sentence: str) -> list[Cue]:
         add(EventType.MEETING, Body.OTHER)
     if EventType.EFFECTIVE in found and decisive and not future:
         add(EventType.EFFECTIVE)
+    elif not negated and not conditional and (planned := PLANNED_EFFECTIVE.search(sentence)):
+        cues.append(Cue(EventType.EFFECTIVE, planned.start(), planned.end(), flag="planned"))
     # A sentence reporting a decision on the plan implies the proposal; it is not a separate proposal event.
     decided = {EventType.MEMBER_VOTE, EventType.GOVERNING_BODY_DECISION, EventType.APPLICATION, EventType.APPROVAL,
                EventType.REJECTION, EventType.EFFECTIVE, EventType.WITHDRAWAL, EventType.DEFERRAL, EventType.PROPOSAL}
     if EventType.PROPOSAL in found and not negated and not any(c.type in decided for c in cues):
         add(EventType.PROPOSAL)
     return cues
+
+
+def _apply_flag(sentence: str) -> str:
+    """A decision "to submit the merger application" or "to apply" puts the grouping at the applied stage."""
+    return "apply" if APPLY_DECISION.search(sentence) else ""
 
 
 def _negated_near(sentence: str, position: int) -> bool:

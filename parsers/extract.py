@@ -8,41 +8,55 @@ from dataclasses import dataclass, field
 
 from parsers.dates import find_dates, page_date_value
 from parsers.events import Cue, classify
-from parsers.linker import link_organisations
+from parsers.linker import link_organisations, resolve_area
 from parsers.model import DateMention, Event, Extraction, Grouping, OrgMention, PageText
-from parsers.register import load_register
-from parsers.relevance import OTHER_SUBJECT, is_merger_sentence, mentions_commissioner
+from parsers.register import Register, load_register, name_core
+from parsers.relevance import is_merger_sentence, mentions_commissioner
 from parsers.sentences import Sentence, split_sentences
 from parsers.status import grouping_status
-from parsers.vocab import EventType, Outcome
+from parsers.vocab import EventType, OrgKind, Outcome
 from parsers.votes import NUMBER_WORDS, read_vote
 
 CONTEXT_WINDOW = 3  # sentences after a merger sentence that still talk about that merger
+_NUMBER = "|".join(w for w in NUMBER_WORDS if w not in ("no", "none", "zero", "one", "a hundred"))
 _COUNT = re.compile(
-    r"\b(?P<n>\d{1,2}|" + "|".join(w for w in NUMBER_WORDS if w not in ("no", "none", "zero", "one", "a hundred"))
-    + r")(?:[- ]way)?\s+(?:(?:local|separate|existing|current|individual|constituent|neighbouring|partner|NHS|(?-i:[A-Z][\w-]+)|"
-    r"and)\s+){0,4}?(?:CCG(?:s|['’]s)|clinical commissioning groups|ICBs|integrated care boards|CCGs['’])",
-    re.IGNORECASE,
+    rf"(?P<lead>\b(?:with|and|plus|other|another)\s+(?:the\s+)?)?\b(?P<n>\d{{1,2}}|(?i:{_NUMBER}))(?:[- ]way)?\s+"
+    r"(?:(?i:local|separate|existing|current|individual|constituent|partner|NHS|member|participating|remaining)\s+"
+    r"|(?P<other>(?i:other|neighbouring|neighbour|surrounding|adjacent|nearby))\s+|[A-Z][\w’'-]+\s+|and\s+){0,4}?"
+    r"(?i:CCG(?:s|['’]s|s['’])|clinical commissioning groups|ICBs|integrated care boards)\b"
 )
-_SIX_WAY = re.compile(r"\b(?P<n>two|three|four|five|six|seven|eight|nine|ten|\d{1,2})[- ]way\s+merger", re.IGNORECASE)
+_SIX_WAY = re.compile(rf"\b(?P<n>\d{{1,2}}|{_NUMBER})[- ]way\s+(?:merger|merge)", re.IGNORECASE)
+_ORG_SUFFIX = r"(?:CCG|ICB|Clinical Commissioning Group|Integrated Care Board)"
+_ORG_NAME = rf"NHS\s+(?:(?:[A-Z][\w’'&-]*|and|of|on|upon|the),?\s+){{1,10}}?{_ORG_SUFFIX}\b"
 _SUCCESSOR = re.compile(
-    r"(?:to be (?:called|known as|named)|will be (?:called|known as|named)|(?:called|named|known as)|to form|to become|"
-    r"would become|will become|new organisation,?|new (?:CCG|ICB),?|create|creating|form|forming)\s+(?:the\s+)?[\"“‘']?"
-    r"(?P<name>NHS\s+(?:[A-Z][\w’'&,-]*\s+|and\s+|of\s+|on\s+|upon\s+){1,9}?"
-    r"(?:CCG|ICB|Clinical Commissioning Group|Integrated Care Board))"
+    rf"(?i:to be (?:called|known as|named)|will be (?:called|known as|named)|would be (?:called|known as|named)"
+    rf"|(?:be |been )?(?:called|named|known as)|to form|to become|would become|will become|to create|creating|forming"
+    rf"|name of the new (?:body|organisation|CCG|ICB|commissioner) (?:is|will be|would be)|new organisation,?)\s+"
+    rf"(?:the\s+)?[\"“‘']?(?P<name>{_ORG_NAME})"
+    rf"|(?P<subject>{_ORG_NAME})\s+(?i:(?:was|were|will|would|is to)\s+(?:be\s+)?(?:formally\s+|officially\s+|legally\s+)?"
+    rf"(?:established|created|formed|come into being|came into being|launched|go live|replace|replaced|born))"
 )
 _TARGET_LEAD = re.compile(
-    r"(?:\bfrom|\bby|\bon|\bin|\bfor|\bwith effect from|\beffective|\bcommenc\w*(?: in| on| from)?|\bstart\w*(?: in| on| from)?"
-    r"|\bgo live(?: in| on| from)?|\bformed(?: in| on| from)?|\btake effect(?: in| on| from)?|\bin place(?: by| from| in)?|\bas of)"
-    r"\s+(?:the\s+)?$",
+    r"(?:\bfrom|\bby|\bwith effect from|\beffective(?: from)?|\bcommenc\w*(?: in| on| from)?|\bstart\w*(?: in| on| from)?"
+    r"|\bgo(?:es|ing)? live(?: in| on| from)?|\btake effect(?: in| on| from)?|\bin place(?: by| from| in)?|\bas of"
+    r"|\bcome into being(?: on| in)?|\bcame into being(?: on| in)?|\bestablished(?: on| in)?|\bmerge(?: on| in)?"
+    r"|\bbe (?:created|formed|launched)(?: on| in)?)\s+(?:the\s+)?$",
     re.IGNORECASE,
 )
+_APRIL_LEAD = re.compile(r"\b(?:in|on)\s+(?:the\s+)?$", re.IGNORECASE)
 _TARGET_TOPIC = re.compile(
-    r"\bmerg|\bsingle\b|\bnew (?:CCG|ICB|organisation)|\bestablish|\bcreat|\bform\b|\bformed\b|\bcommence|\bcluster"
-    r"|\bshadow form\b|\bstrategic commission|\bone (?:CCG|ICB|organisation)|\bgo live\b|\btake effect|\bSCO\b",
+    r"\bmerg|\bsingle\b|\bnew (?:CCG|ICB|organisation|body|commissioner)|\bestablish|\bcreat|\bform\b|\bformed\b|\bcommence"
+    r"|\bcluster|\bshadow form\b|\bstrategic commission|\bone (?:CCG|ICB|organisation|commissioner)|\bgo live\b"
+    r"|\btake effect|\bSCO\b|\bcom(?:e|es|ing) into (?:being|existence|effect)|\bcame into (?:being|existence)"
+    r"|\breplac|\bdissol|\bcombine",
     re.IGNORECASE,
 )
-_LABELLED_MEETING = re.compile(r"^(?:Decided at meeting|Meeting of|Date of decision)\s*:?\s*", re.IGNORECASE)
+_LABELLED_MEETING = re.compile(r"^(?:Decided at meeting|Meeting of|Date of decision|Date of meeting)\s*:?\s*", re.IGNORECASE)
+_HELD_MEETING = re.compile(r"\bmeeting (?:held )?(?:in public )?on\b|\b(?:meeting|held) in public on\b|^Meeting held\b",
+                           re.IGNORECASE)
+_NOT_MEMBER = re.compile(r"\b(?:is|are|was|were|will) not (?:part|joining|included|involved|taking part)\b"
+                         r"|\bnot (?:be )?(?:part of|joining|included in)\b|\bexcluded\b|\bremain (?:separate|independent)\b"
+                         r"|\bnot joining\b|\bcontinue as a separate\b|\bopted out\b|\bwill stay out\b", re.IGNORECASE)
 
 
 @dataclass
@@ -50,190 +64,163 @@ class _Draft:
     """A grouping while the page is read: member codes in first-seen order and the evidence for them."""
 
     codes: list[str] = field(default_factory=list)
+    # Codes read off an area phrase with no count ("the Cheshire CCGs"), used only when no names are given.
+    loose: list[str] = field(default_factory=list)
     stated: list[int] = field(default_factory=list)
+    context_stated: list[int] = field(default_factory=list)
     areas: list[str] = field(default_factory=list)
     successor: str | None = None
     target: str | None = None
-    strength: int = 0
+    excluded: set[str] = field(default_factory=set)
 
-    def overlaps(self, codes: tuple[str, ...]) -> bool:
+    def overlaps(self, codes: tuple[str, ...] | list[str]) -> bool:
         return bool(set(self.codes) & set(codes))
 
-    def absorb(self, codes: tuple[str, ...]) -> None:
+    def absorb(self, codes: tuple[str, ...] | list[str]) -> None:
         for code in codes:
-            if code not in self.codes:
+            if code not in self.codes and code not in self.excluded:
                 self.codes.append(code)
 
 
-def _page_day(page: PageText) -> dt.date | None:
-    return page_date_value(page.published)
+@dataclass
+class _Page:
+    """One page being read: its sentences, dates and organisation mentions, and what each sentence is about."""
+
+    text: str
+    published: dt.date | None
+    sentences: list[Sentence]
+    dates: list[DateMention]
+    mentions: list[OrgMention]
+    merger: list[bool] = field(default_factory=list)
+    in_context: list[bool] = field(default_factory=list)
+    group: list[int | None] = field(default_factory=list)
+
+    def dates_in(self, sentence: Sentence) -> list[DateMention]:
+        return [d for d in self.dates if d.start >= sentence.start and d.end <= sentence.end]
+
+    def mentions_in(self, sentence: Sentence) -> list[OrgMention]:
+        return [m for m in self.mentions if m.start >= sentence.start and m.end <= sentence.end]
 
 
-def _within(mentions: list, start: int, end: int) -> list:
-    return [m for m in mentions if m.start >= start and m.end <= end]
+def _number(text: str) -> int | None:
+    value = text.lower()
+    number = int(value) if value.isdigit() else NUMBER_WORDS.get(value)
+    return number if number and 2 <= number <= 45 else None
 
 
 def _stated_count(sentence: str) -> int | None:
-    match = _COUNT.search(sentence) or _SIX_WAY.search(sentence)
-    if not match:
-        return None
-    value = match.group("n").lower()
-    number = int(value) if value.isdigit() else NUMBER_WORDS.get(value)
-    return number if number and 2 <= number <= 40 else None
+    """ "the six CCGs", "eight clinical commissioning groups", "a six-way merger"; not "with three neighbouring CCGs"."""
+    for match in _COUNT.finditer(sentence):
+        if match.group("lead") or match.group("other"):
+            continue
+        # "five of the six CCGs": the count nearest the noun wins, so skip a number followed by "of".
+        return _number(match.group("n"))
+    match = _SIX_WAY.search(sentence)
+    return _number(match.group("n")) if match else None
 
 
-def _sentence_codes(mentions: list[OrgMention]) -> tuple[str, ...]:
+def _sentence_codes(mentions: list[OrgMention], loose: bool = False) -> tuple[str, ...]:
+    """Codes named in a sentence; `loose` gives instead those of uncounted area phrases ("Cheshire CCGs")."""
     codes: list[str] = []
     for mention in mentions:
+        if mention.kind in (OrgKind.STP, OrgKind.SUB_ICB):
+            continue
+        if (mention.area is not None and mention.stated_count is None) != loose:
+            continue
         for code in mention.codes:
             if code not in codes:
                 codes.append(code)
     return tuple(codes)
 
 
-def _target_date(sentence: Sentence, dates: list[DateMention], page_day: dt.date | None) -> str | None:
+def _target_date(sentence: Sentence, dates: list[DateMention]) -> str | None:
     """A date the merger is meant to take effect: "from April 2020", "commence in April 2020", "on 1 April 2021"."""
-    if not _TARGET_TOPIC.search(sentence.text):
-        return None
     for mention in dates:
         local = mention.start - sentence.start
         lead = sentence.text[max(0, local - 40):local]
-        if mention.range_end is None and _TARGET_LEAD.search(lead) and mention.date.precision != "year":
-            if re.search(r"\b(?:since|ago|last)\s*$", lead, re.IGNORECASE):
-                continue
+        topic_zone = sentence.text[max(0, local - 90):min(len(sentence.text), mention.end - sentence.start + 40)]
+        if mention.range_end is not None or mention.date.precision == "year" or not _TARGET_TOPIC.search(topic_zone):
+            continue
+        if re.search(r"\b(?:since|ago|last|until|before)\s+(?:the\s+)?$", lead, re.IGNORECASE):
+            continue
+        # Mergers take effect on 1 April (NHS England's procedure), so a bare "in/on April" is a target too.
+        april = mention.date.value[5:7] == "04"
+        if _TARGET_LEAD.search(lead) or (april and _APRIL_LEAD.search(lead)):
             return mention.date.value
     return None
 
 
-def _event_date(cue: Cue, sentence: Sentence, dates: list[DateMention], target: str | None) -> str | None:
-    """The date that belongs to this step: range ends for consultation ends, never the merger's target date."""
-    if not dates:
-        return None
-    if cue.type is EventType.CONSULTATION_END:
-        ranged = [d for d in dates if d.range_end is not None]
-        if ranged:
-            return ranged[-1].range_end.value
-        after = [d for d in dates if d.start - sentence.start >= cue.start - 10]
-        chosen = after or (dates[-1:] if len(dates) > 1 else [])
-        return chosen[-1].date.value if chosen else None
-    candidates = [d for d in dates if d.date.value != target or cue.type is EventType.EFFECTIVE]
-    if cue.type is not EventType.EFFECTIVE:
-        # "from April 2020" dates the merger, not the step this sentence reports.
-        candidates = [d for d in candidates if not re.search(
-            r"\b(?:from|by|until|commenc\w*(?: in)?|effective|before)\s+(?:the\s+)?$",
-            sentence.text[max(0, d.start - sentence.start - 25):d.start - sentence.start], re.IGNORECASE)]
-    if cue.type is EventType.CONSULTATION_START:
-        before_end = [d for d in candidates if not re.search(
-            r"\b(?:conclud|clos|end|until|finish)\w*\s+(?:\w+\s+)?(?:on|in|by)?\s*$",
-            sentence.text[max(0, d.start - sentence.start - 25):d.start - sentence.start], re.IGNORECASE)]
-        candidates = before_end
-    if not candidates:
-        return None
-    # The date nearest the trigger words tells which step it dates.
-    return min(candidates, key=lambda d: abs(d.start - sentence.start - cue.start)).date.value
+def _assign_dates(cues: list[Cue], sentence: Sentence, dates: list[DateMention], target: str | None) -> list[str | None]:
+    """Give each step in a sentence the date nearest its trigger words; a date serves one step only."""
+    assigned: list[str | None] = [None] * len(cues)
+    if not cues or not dates:
+        return assigned
+    usable: list[tuple[DateMention, str]] = []
+    for mention in dates:
+        local = mention.start - sentence.start
+        lead = sentence.text[max(0, local - 30):local]
+        targetish = bool(re.search(r"\b(?:from|by|until|commenc\w*(?: in)?|effective|before|deadline of)\s+(?:the\s+)?$",
+                                   lead, re.IGNORECASE)) or mention.date.value == target
+        usable.append((mention, "target" if targetish else ""))
+    owners: dict[int, list[tuple[int, DateMention]]] = {}
+    for mention, kind in usable:
+        local = mention.start - sentence.start
+        best, best_distance = None, None
+        for number, cue in enumerate(cues):
+            takes_target = cue.type is EventType.EFFECTIVE or (cue.type is EventType.CONSULTATION_END)
+            if kind == "target" and not takes_target:
+                continue
+            distance = 0 if cue.start <= local < cue.end else min(abs(local - cue.end), abs(cue.start - mention.end + sentence.start))
+            if best_distance is None or distance < best_distance:
+                best, best_distance = number, distance
+        if best is not None:
+            owners.setdefault(best, []).append((best_distance or 0, mention))
+    for number, cue in enumerate(cues):
+        mine = owners.get(number)
+        if cue.type is EventType.CONSULTATION_END:
+            ranged = [d for d in dates if d.range_end is not None]
+            if ranged:
+                assigned[number] = ranged[-1].range_end.value
+                continue
+        if cue.type is EventType.CONSULTATION_START:
+            ranged = [d for d in dates if d.range_end is not None]
+            if ranged:
+                assigned[number] = ranged[0].date.value
+                continue
+        if mine:
+            assigned[number] = min(mine, key=lambda pair: pair[0])[1].date.value
+    return assigned
 
 
-def _meeting_line(sentence: Sentence, dates: list[DateMention]) -> tuple[str, str] | None:
-    """ModernGov "Decided at meeting: 15/07/2019 - Healthy Staffordshire Select Committee"."""
-    if not _LABELLED_MEETING.match(sentence.text) or not dates:
-        return None
-    detail = sentence.text[dates[0].end - sentence.start:].strip(" -–:")
-    return dates[0].date.value, detail
-
-
-_AREA_PHRASE = re.compile(
-    r"\b(?:across|for|in|covering|of|throughout)\s+(?:the\s+)?(?P<area>(?-i:[A-Z][\w’'-]+)(?:(?:,\s*|\s+(?:and|&)\s+|\s+)"
-    r"(?-i:[A-Z][\w’'-]+)){0,6})")
-
-
-def _merge_drafts(drafts: list[_Draft], sentence_group: list[int | None]) -> tuple[list[_Draft], list[int | None]]:
-    """Groupings that share members are one grouping seen twice."""
-    canonical: list[int] = []
-    merged: list[_Draft] = []
-    for draft in drafts:
-        into = next((i for i, m in enumerate(merged) if draft.codes and m.overlaps(tuple(draft.codes))), None)
-        if into is None:
-            merged.append(draft)
-            canonical.append(len(merged) - 1)
-            continue
-        target = merged[into]
-        target.absorb(tuple(draft.codes))
-        target.stated += draft.stated
-        target.areas += draft.areas
-        target.successor = target.successor or draft.successor
-        target.target = target.target or draft.target
-        canonical.append(into)
-    return merged, [None if g is None else canonical[g] for g in sentence_group]
-
-
-def _borrow_members(draft: _Draft, sentences: list[Sentence], merger_flags: list[bool], mentions: list[OrgMention],
-                    page_day: dt.date | None) -> None:
-    """A grouping named only as "a single CCG across X" or "the three CCGs": members from the area named."""
-    from parsers.linker import resolve_area
-
-    stated = max(set(draft.stated), key=draft.stated.count) if draft.stated else None
-    areas = [m for m in mentions if m.area and m.codes and (stated is None or len(m.codes) == stated)]
-    if areas:
-        best = max(areas, key=lambda m: sum(1 for a in areas if a.codes == m.codes))
-        draft.absorb(best.codes)
-        draft.areas.append(best.area)
-        if best.stated_count:
-            draft.stated.append(best.stated_count)
-        return
-    for index, sentence in enumerate(sentences):
-        if not merger_flags[index]:
-            continue
-        for match in _AREA_PHRASE.finditer(sentence.text):
-            words = match.group("area").split()
-            # Try the longest phrase first, then drop trailing words ("Staffordshire and Stoke-on-Trent from").
-            for size in range(len(words), 0, -1):
-                phrase = " ".join(words[:size]).rstrip(",")
-                codes = resolve_area(phrase, stated, page_day)
-                if codes and len(codes) >= 2:
-                    draft.absorb(codes)
-                    draft.areas.append(phrase)
-                    return
-
-
-def extract(page: PageText) -> Extraction:
-    """Everything the page says about CCG/ICB mergers, as groupings and events with their evidence sentences."""
-    text = page.text
-    if page.title and not text.startswith(page.title):
-        text = f"{page.title}\n{text}"
-    page_day = _page_day(page)
-    sentences = split_sentences(text)
-    if not sentences:
-        return Extraction(relevant=False)
-    dates = find_dates(text, page.published)
-    mentions = link_organisations(text, page_day)
-    ctx_commissioner = False
-    merger_flags: list[bool] = []
-    for index, sentence in enumerate(sentences):
-        has = mentions_commissioner(sentence.text)
-        merger_flags.append(is_merger_sentence(sentence.text, ctx_commissioner))
-        # A commissioner named in the last sentence or two still frames "They propose to merge".
-        ctx_commissioner = has
-    if not any(merger_flags):
-        return Extraction(relevant=False)
-
+def _read_sentences(page: _Page) -> list[_Draft]:
+    """Find the groupings: member sets named in merger sentences, and which grouping each sentence is about."""
     drafts: list[_Draft] = []
-    sentence_group: list[int | None] = [None] * len(sentences)
-    in_context: list[bool] = [False] * len(sentences)
     last_merger = -10
     current: int | None = None
-    title_is_merger = merger_flags[0]
-    for index, sentence in enumerate(sentences):
-        own = _within(mentions, sentence.start, sentence.end)
-        if merger_flags[index]:
+    title_is_merger = page.merger[0]
+    for index, sentence in enumerate(page.sentences):
+        if page.merger[index]:
             last_merger = index
-        in_context[index] = merger_flags[index] or index - last_merger <= CONTEXT_WINDOW or (
+        page.in_context[index] = page.merger[index] or index - last_merger <= CONTEXT_WINDOW or (
             title_is_merger and index <= 6)
-        if not in_context[index]:
+        if not page.in_context[index]:
             continue
+        own = page.mentions_in(sentence)
         codes = _sentence_codes(own)
-        area_refs = [m for m in own if m.area]
-        stated = _stated_count(sentence.text) if merger_flags[index] else None
-        strong = merger_flags[index] and (len(codes) >= 2 or any(m.area for m in own))
+        loose = _sentence_codes(own, loose=True)
+        stated = _stated_count(sentence.text)
+        is_list_item = bool(index and page.sentences[index - 1].text.endswith(":") or re.match(r"^[-•·*–]\s", sentence.text))
+        excluded = set(codes) if _NOT_MEMBER.search(sentence.text) and len(codes) <= 2 else set()
+        if excluded:
+            # "NHS Bassetlaw CCG is not part of this proposal."
+            for draft in drafts:
+                draft.excluded |= excluded
+                draft.codes = [c for c in draft.codes if c not in excluded]
+            page.group[index] = current
+            continue
+        # A list under a merger sentence ("The clusters are:") names one grouping per item.
+        strong = (page.merger[index] or (is_list_item and len(codes) >= 2)) and (
+            len(codes) >= 2 or any(m.area for m in own))
         matched = next((i for i, d in enumerate(drafts) if codes and d.overlaps(codes)), None)
         if strong and matched is None:
             # A grouping first met without names ("the CCGs propose ...") takes the first names given for it.
@@ -241,107 +228,296 @@ def extract(page: PageText) -> Extraction:
             if matched is None:
                 drafts.append(_Draft())
                 matched = len(drafts) - 1
-        if matched is not None and (strong or merger_flags[index]):
+        if matched is None and page.merger[index] and not drafts and mentions_commissioner(sentence.text):
+            # A merger with no resolvable names yet ("a single CCG", "the three CCGs"): keep what is stated.
+            drafts.append(_Draft())
+            matched = len(drafts) - 1
+        if matched is None and current is not None and not codes:
+            matched = current
+        if matched is not None:
             draft = drafts[matched]
             if strong:
                 draft.absorb(codes)
-                draft.strength += 1
-            for ref in area_refs:
-                draft.areas.append(ref.area)
-                if ref.stated_count:
-                    draft.stated.append(ref.stated_count)
-            if stated:
-                draft.stated.append(stated)
-        if matched is not None:
+                draft.loose += [c for c in loose if c not in draft.loose]
+            if page.merger[index]:
+                for ref in (m for m in own if m.area):
+                    draft.areas.append(ref.area)
+                    if ref.stated_count:
+                        draft.stated.append(ref.stated_count)
+                if stated:
+                    draft.stated.append(stated)
+            elif stated:
+                draft.context_stated.append(stated)
             current = matched
-        elif merger_flags[index] and (stated or mentions_commissioner(sentence.text)) and not drafts:
-            # A merger with no resolvable names yet ("the three CCGs"): keep what is stated.
-            drafts.append(_Draft(stated=[stated] if stated else []))
-            current = len(drafts) - 1
-        elif merger_flags[index] and stated and current is not None:
-            drafts[current].stated.append(stated)
-        sentence_group[index] = current
+        page.group[index] = current
+    return drafts
 
-    if not drafts:
-        return Extraction(relevant=False)
+
+def _merge_drafts(drafts: list[_Draft], page: _Page) -> list[_Draft]:
+    """Groupings that share members are one grouping seen twice."""
+    canonical: list[int] = []
+    merged: list[_Draft] = []
     for draft in drafts:
-        if not draft.codes:
-            _borrow_members(draft, sentences, merger_flags, mentions, page_day)
-    drafts, sentence_group = _merge_drafts(drafts, sentence_group)
-    # Successor names and target dates, read from merger sentences of each grouping.
-    for index, sentence in enumerate(sentences):
-        group = sentence_group[index]
-        if group is None or not in_context[index]:
+        into = next((i for i, m in enumerate(merged) if draft.codes and m.overlaps(draft.codes)), None)
+        if into is None:
+            merged.append(draft)
+            canonical.append(len(merged) - 1)
             continue
-        draft = drafts[group]
-        own_dates = _within(dates, sentence.start, sentence.end)
-        if draft.target is None:
-            draft.target = _target_date(sentence, own_dates, page_day)
-        if draft.successor is None:
-            match = _SUCCESSOR.search(sentence.text)
-            if match:
-                draft.successor = re.sub(r"\s+", " ", match.group("name")).strip()
+        target = merged[into]
+        target.absorb(draft.codes)
+        target.stated += draft.stated
+        target.context_stated += draft.context_stated
+        target.areas += draft.areas
+        target.successor = target.successor or draft.successor
+        target.target = target.target or draft.target
+        canonical.append(into)
+    page.group = [None if g is None else canonical[g] for g in page.group]
+    return merged
 
+
+_AREA_PHRASE = re.compile(
+    r"\b(?:across|for|in|covering|of|throughout)\s+(?:the\s+)?(?P<area>[A-Z][\w’'-]+(?:(?:,\s*|\s+(?:and|&)\s+|\s+)"
+    r"[A-Z][\w’'-]+){0,6})")
+
+
+def _borrow_members(draft: _Draft, page: _Page) -> None:
+    """A grouping named only as "a single CCG across X" or "the three CCGs": members from the area named."""
+    stated = _most_common(draft.stated)
+    areas = [m for m in page.mentions if m.area and m.codes and (stated is None or len(m.codes) == stated)]
+    if areas:
+        best = max(areas, key=lambda m: sum(1 for a in areas if a.codes == m.codes))
+        draft.absorb(best.codes)
+        draft.areas.append(best.area)
+        if best.stated_count:
+            draft.stated.append(best.stated_count)
+        return
+    for index, sentence in enumerate(page.sentences):
+        if not page.merger[index]:
+            continue
+        for match in _AREA_PHRASE.finditer(sentence.text):
+            words = match.group("area").split()
+            # Try the longest phrase first, then drop trailing words ("Staffordshire and Stoke-on-Trent from").
+            for size in range(len(words), 0, -1):
+                phrase = " ".join(words[:size]).rstrip(",")
+                codes = resolve_area(phrase, stated, page.published)
+                if codes and len(codes) >= 2:
+                    draft.absorb(codes)
+                    draft.areas.append(phrase)
+                    return
+
+
+def _most_common(values: list) -> object | None:
+    return max(dict.fromkeys(values), key=values.count) if values else None
+
+
+def _short_name(name: str) -> str:
+    name = re.sub(r"\s+", " ", name).strip().rstrip(",")
+    name = re.sub(r"Clinical Commissioning Group$", "CCG", name)
+    return re.sub(r"Integrated Care Board$", "ICB", name)
+
+
+def _successor(draft: _Draft, register: Register) -> None:
+    """A member that is the merged body itself ("NHS Lincolnshire CCG was established when ... merged") is the successor."""
+    for code in list(draft.codes):
+        org = register.get(code)
+        if org is None:
+            continue
+        predecessors = {p.code for p in register.predecessors(code)}
+        if predecessors & set(draft.codes):
+            draft.codes.remove(code)
+            draft.successor = draft.successor or _short_name(org.name)
+
+
+def _local_member(sentence: str, grouping: Grouping, register: Register, on: dt.date | None) -> str | None:
+    """The one member a per-CCG result is about: "In Wolverhampton, 35% of practices voted in favour"."""
+    for code in grouping.members:
+        org = register.get(code)
+        if org is None:
+            continue
+        core = name_core(org.name)
+        if core and re.search(rf"\b{re.escape(core)}\b", sentence.lower().replace("&", "and")):
+            return code
+    return None
+
+
+def _place_members(page: _Page, draft: _Draft, register: Register) -> None:
+    """Members named only by place in a vote sentence ("Practices in Wolverhampton have voted against their CCG ...")."""
+    if not draft.codes:
+        return
+    footprints = {register.get(c).footprint_code for c in draft.codes if register.get(c)}
+    neighbours = [org for org in register.organisations if org.kind == OrgKind.CCG and org.footprint_code in footprints
+                  and org.code not in draft.codes and org.code not in draft.excluded
+                  and (page.published is None or org.open_on(page.published))]
+    for index, sentence in enumerate(page.sentences):
+        if not page.in_context[index] or not re.search(r"\bvot|\bballot|\bjoin", sentence.text, re.IGNORECASE):
+            continue
+        if not re.search(r"\b(?:their|its|the) CCG\b|\bCCG\b", sentence.text):
+            continue
+        for org in neighbours:
+            core = name_core(org.name)
+            if core and re.search(rf"(?<![\w-]){re.escape(core)}(?![\w-])", sentence.text.lower()):
+                draft.absorb((org.code,))
+
+
+def extract(page: PageText) -> Extraction:
+    """Everything the page says about CCG/ICB mergers, as groupings and events with their evidence sentences."""
+    text = page.text
+    if page.title and not text.startswith(page.title):
+        text = f"{page.title}\n{text}"
+    sentences = split_sentences(text)
+    if not sentences:
+        return Extraction(relevant=False)
+    published = page_date_value(page.published)
+    reading = _Page(text, published, sentences, find_dates(text, page.published), link_organisations(text, published))
+    previous_has_commissioner = False
+    for sentence in sentences:
+        # A commissioner named in the sentence before still frames "They propose to merge".
+        reading.merger.append(is_merger_sentence(sentence.text, previous_has_commissioner))
+        previous_has_commissioner = mentions_commissioner(sentence.text)
+    if not any(reading.merger):
+        return Extraction(relevant=False)
+    reading.in_context = [False] * len(sentences)
+    reading.group = [None] * len(sentences)
+    drafts = _read_sentences(reading)
     register = load_register()
+    for draft in drafts:
+        if not draft.codes and draft.loose:
+            draft.absorb(draft.loose)
+        if not draft.codes:
+            _borrow_members(draft, reading)
+    drafts = _merge_drafts(drafts, reading)
+    for draft in drafts:
+        _place_members(reading, draft, register)
+        _successor(draft, register)
+    _read_names_and_targets(reading, drafts)
+
     groupings: list[Grouping] = []
     kept: dict[int, int] = {}
     for number, draft in enumerate(drafts):
         if not draft.codes and not draft.stated:
             continue
         kept[number] = len(groupings)
-        names = []
-        for code in draft.codes:
-            org = register.get(code)
-            names.append(org.name if org else code)
-        stated = max(set(draft.stated), key=draft.stated.count) if draft.stated else None
-        area = max(set(draft.areas), key=lambda a: (draft.areas.count(a), len(a))) if draft.areas else None
+        names = [register.get(code).name if register.get(code) else code for code in draft.codes]
+        stated = _most_common(draft.stated)
+        if stated is None and len(draft.codes) in draft.context_stated:
+            stated = len(draft.codes)
+        area = max(dict.fromkeys(draft.areas), key=lambda a: (draft.areas.count(a), len(a))) if draft.areas else None
         groupings.append(Grouping(members=list(draft.codes), member_names=names, n_members_stated=stated, area=area,
                                   successor_name=draft.successor, target_date=draft.target))
     if not groupings:
         return Extraction(relevant=False)
-
-    events: list[Event] = []
-    for index, sentence in enumerate(sentences):
-        group = sentence_group[index]
-        own_dates = _within(dates, sentence.start, sentence.end)
-        meeting = _meeting_line(sentence, own_dates)
-        if meeting and group is None:
-            group = min(kept) if kept else None
-        if group is None or group not in kept:
-            continue
-        target = groupings[kept[group]].target_date
-        if meeting:
-            events.append(Event(grouping=kept[group], type=EventType.MEETING, evidence=sentence.text,
-                                date=meeting[0], detail=meeting[1]))
-            continue
-        if not in_context[index]:
-            continue
-        for cue in classify(sentence.text):
-            if not merger_flags[index] and cue.type in (EventType.PROPOSAL,):
-                continue
-            if cue.type is EventType.MEETING and not own_dates and not re.search(
-                    r"\b(?:this (?:evening|morning|afternoon|week)|tonight|today|extraordinary)\b", sentence.text, re.IGNORECASE):
-                continue
-            date = _event_date(cue, sentence, own_dates, target)
-            vote = None
-            if cue.type in (EventType.MEMBER_VOTE, EventType.GOVERNING_BODY_DECISION):
-                own = _within(mentions, sentence.start, sentence.end)
-                single = {c for m in own for c in m.codes if not m.area}
-                member = next(iter(single)) if len(single) == 1 and not any(m.area for m in own) else None
-                vote = read_vote(sentence.text, cue.outcome is Outcome.AGAINST, member)
-            detail = sentence.text[cue.start:cue.end]
-            if cue.exploratory:
-                detail = f"{detail} (to explore options)"
-            events.append(Event(grouping=kept[group], type=cue.type, evidence=sentence.text, date=date, body=cue.body,
-                                outcome=cue.outcome, detail=detail, vote=vote))
-    events = _deduplicate(events)
-    exploratory = {id(e) for e in events if e.detail.endswith("(to explore options)")}
+    events, hints = _read_events(reading, groupings, kept, register)
     for number, grouping in enumerate(groupings):
-        grouping.status = grouping_status([e for e in events if e.grouping == number], exploratory)
+        grouping.status = grouping_status([e for e in events if e.grouping == number], hints)
     return Extraction(relevant=True, groupings=groupings, events=events)
 
 
-def _deduplicate(events: list[Event]) -> list[Event]:
+def _read_names_and_targets(page: _Page, drafts: list[_Draft]) -> None:
+    for index, sentence in enumerate(page.sentences):
+        group = page.group[index]
+        if group is None or not page.in_context[index]:
+            continue
+        draft = drafts[group]
+        if draft.target is None:
+            draft.target = _target_date(sentence, page.dates_in(sentence))
+        if draft.successor is None:
+            for match in _SUCCESSOR.finditer(sentence.text):
+                name = _short_name(match.group("name") or match.group("subject"))
+                found = link_organisations(name, page.published)
+                # A name that is already one of the members is not a new body's name.
+                if not any(set(m.codes) & set(draft.codes) for m in found) or match.group("subject"):
+                    draft.successor = name
+                    break
+
+
+def _page_meeting_date(page: _Page) -> str | None:
+    """The date of the meeting a paper or minutes record ("Meeting held in public on 25 September 2019")."""
+    for sentence in page.sentences[:12]:
+        if _HELD_MEETING.search(sentence.text) or _LABELLED_MEETING.match(sentence.text):
+            days = [d for d in page.dates_in(sentence) if d.date.precision == "day"]
+            if days:
+                return days[0].date.value
+    return None
+
+
+def _read_events(page: _Page, groupings: list[Grouping], kept: dict[int, int],
+                 register: Register) -> tuple[list[Event], dict[int, str]]:
+    events: list[Event] = []
+    hints: dict[int, str] = {}
+    vote_dates: list[tuple[int, str]] = []
+    meeting_day = _page_meeting_date(page)
+    first_group = min(kept)
+    for index, sentence in enumerate(page.sentences):
+        group = page.group[index]
+        own_dates = page.dates_in(sentence)
+        labelled = _LABELLED_MEETING.match(sentence.text) and own_dates
+        if labelled and group is None:
+            group = first_group
+        if group is None or group not in kept:
+            continue
+        number = kept[group]
+        grouping = groupings[number]
+        if labelled:
+            detail = sentence.text[own_dates[0].end - sentence.start:].strip(" -–:")
+            events.append(Event(grouping=number, type=EventType.MEETING, evidence=sentence.text,
+                                date=own_dates[0].date.value, body=None, detail=detail))
+            continue
+        if not page.in_context[index]:
+            continue
+        cues = [c for c in classify(sentence.text) if c.type is not EventType.PROPOSAL or page.merger[index]]
+        cues = [c for c in cues if c.type is not EventType.MEETING or own_dates or re.search(
+            r"\b(?:this (?:evening|morning|afternoon|week)|tonight|today|extraordinary)\b", sentence.text, re.IGNORECASE)]
+        dates = _assign_dates(cues, sentence, own_dates, grouping.target_date)
+        for cue, date in zip(cues, dates, strict=True):
+            if cue.flag == "date_only":
+                if date:
+                    vote_dates.append((number, date))
+                continue
+            if cue.type is EventType.GOVERNING_BODY_DECISION and date is None:
+                date = meeting_day
+            vote = None
+            outcome = cue.outcome
+            if cue.type in (EventType.MEMBER_VOTE, EventType.GOVERNING_BODY_DECISION):
+                member = _local_member(sentence.text, grouping, register, page.published) if len(grouping.members) > 1 else None
+                vote = read_vote(sentence.text, outcome is Outcome.AGAINST, member)
+                outcome = _settle_outcome(outcome, vote)
+            detail = sentence.text[cue.start:cue.end]
+            event = Event(grouping=number, type=cue.type, evidence=sentence.text, date=date, body=cue.body,
+                          outcome=outcome, detail=detail + (" (to explore options)" if cue.exploratory else ""), vote=vote)
+            if cue.flag:
+                hints[id(event)] = cue.flag
+            events.append(event)
+    _date_votes(events, vote_dates)
+    events = _deduplicate(events, hints)
+    # An effective date announced ahead is a fact once NHS England has approved; before that it is only a target.
+    approved = {e.grouping for e in events if e.type in (EventType.APPROVAL, EventType.EFFECTIVE) and hints.get(id(e)) != "planned"}
+    events = [e for e in events if hints.get(id(e)) != "planned" or (e.grouping in approved and e.date)]
+    decided = {(e.grouping, e.date) for e in events if e.type is EventType.GOVERNING_BODY_DECISION}
+    # The meeting at which a governing body decided is told by the decision itself.
+    events = [e for e in events if not (e.type is EventType.MEETING and (e.grouping, e.date) in decided)]
+    return events, hints
+
+
+def _settle_outcome(outcome: Outcome | None, vote) -> Outcome | None:
+    """Counts decide a result the wording leaves open: 35% for against a 50% threshold is a defeat."""
+    if vote is None or outcome is Outcome.PENDING:
+        return outcome
+    if vote.percent_for is not None and vote.threshold is not None:
+        return Outcome.FOR if vote.percent_for >= vote.threshold else Outcome.AGAINST
+    if vote.count_for is not None and vote.count_against is not None and vote.count_for != vote.count_against:
+        return Outcome.FOR if vote.count_for > vote.count_against else Outcome.AGAINST
+    return outcome
+
+
+def _date_votes(events: list[Event], vote_dates: list[tuple[int, str]]) -> None:
+    """ "Voting closed on 28 June 2019" dates the vote the page reports elsewhere."""
+    for grouping, date in vote_dates:
+        for event in events:
+            if event.grouping == grouping and event.type is EventType.MEMBER_VOTE and event.date is None:
+                event.date = date
+
+
+def _deduplicate(events: list[Event], hints: dict[int, str]) -> list[Event]:
     """One event per grouping, type, outcome, member and date; an undated repeat of a dated one is dropped."""
     kept: list[Event] = []
     for event in events:
@@ -349,15 +525,26 @@ def _deduplicate(events: list[Event]) -> list[Event]:
         twin = next((k for k in kept if k.grouping == event.grouping and k.type == event.type
                      and k.outcome == event.outcome and (k.vote.member_code if k.vote else None) == member
                      and (k.date == event.date or k.date is None or event.date is None)), None)
+        if twin is None and member is not None:
+            # A per-CCG count told in a later sentence ("13 supported and 25 opposed") completes that CCG's vote.
+            twin = next((k for k in kept if k.grouping == event.grouping and k.type == event.type
+                         and k.vote and k.vote.member_code == member), None)
         if twin is None:
             kept.append(event)
-        elif twin.date is None and event.date is not None:
-            kept[kept.index(twin)] = event
-        else:
-            if twin.vote is None and event.vote is not None:
+            continue
+        if twin.date is None and event.date is not None:
+            twin.date = event.date
+        if event.vote is not None:
+            if twin.vote is None:
                 twin.vote = event.vote
-            if not twin.detail and event.detail:
-                twin.detail = event.detail
+            else:
+                for name, value in vars(event.vote).items():
+                    if getattr(twin.vote, name) is None and value is not None:
+                        setattr(twin.vote, name, value)
+        if not twin.detail and event.detail:
+            twin.detail = event.detail
+        if id(event) in hints and id(twin) not in hints:
+            hints[id(twin)] = hints[id(event)]
     return kept
 
 
@@ -366,7 +553,7 @@ def _event_json(event: Event) -> dict:
            "outcome": str(event.outcome) if event.outcome else None, "date": event.date, "detail": event.detail,
            "evidence": event.evidence}
     if event.vote is not None:
-        row["vote"] = {key: value for key, value in vars(event.vote).items()}
+        row["vote"] = dict(vars(event.vote))
     return row
 
 
@@ -382,6 +569,3 @@ def extraction_to_json(file: str, extraction: Extraction) -> dict:
         ],
         "events": [_event_json(e) for e in extraction.events],
     }
-
-
-__all__ = ["OTHER_SUBJECT", "extract", "extraction_to_json"]

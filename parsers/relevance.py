@@ -14,7 +14,10 @@ MERGER = re.compile(
     r"|\bnew (?:single |combined |merged )?(?:CCG|ICB|clinical commissioning group|integrated care board)\b"
     r"|\bcombined (?:CCG|ICB|integrated care board|clinical commissioning group)\b"
     r"|\bcluster(?:s|ed|ing)?\b|\bjoin(?:ing)? (?:together|forces)\b|\bcom(?:e|ing) together (?:to form|as)\b"
-    r"|\bstreamlin\w+ commissioning\b|\bSCO\b",
+    r"|\bstreamlin\w+ commissioning\b|\bSCO\b|\b(?:single|one) (?:NHS )?commissioner\b"
+    r"|\b(?:will|to|would|shall|and|CCGs|ICBs)\s+(?:\w+\s+)?(?:form|become|create)\s+(?:a |one |the )?(?:single |new |combined )?"
+    r"(?:NHS\b|CCG|ICB|clinical commissioning group|integrated care board|commissioning organisation)"
+    r"|\bbring(?:s|ing)? together (?:NHS\b|the (?:\w+ )?(?:CCGs|ICBs))|\binto (?:one|two|three|four|a single)\b",
     re.IGNORECASE,
 )
 

@@ -13,9 +13,14 @@ _POSITIVE_RANK = {Status.PROPOSED: 1, Status.CONSULTING: 2, Status.VOTE_FOR: 3, 
 _NEGATIVE_RANK = {Status.VOTE_AGAINST: 3, Status.REJECTED: 5, Status.DEFERRED: 5.5, Status.ABANDONED: 5.5}
 
 
-def event_status(event: Event, exploratory: bool = False) -> Status | None:
-    """The stage one event puts its grouping in, or None when it says nothing about the stage."""
+def event_status(event: Event, hint: str = "") -> Status | None:
+    """The stage one event puts its grouping in, or None when it says nothing about the stage.
+
+    `hint` comes from the wording: "exploratory" (a vote to explore options), "apply" (a decision to apply),
+    "planned" (an effective date announced ahead of time).
+    """
     kind = event.type
+    exploratory = hint == "exploratory"
     if kind is EventType.PROPOSAL:
         return Status.PROPOSED
     if kind in (EventType.CONSULTATION_START, EventType.CONSULTATION_END, EventType.PUBLIC_MEETING):
@@ -27,8 +32,13 @@ def event_status(event: Event, exploratory: bool = False) -> Status | None:
             return Status.PROPOSED if exploratory else Status.VOTE_FOR
         return Status.PROPOSED
     if kind is EventType.GOVERNING_BODY_DECISION:
-        # A governing body backing the plan keeps it a proposal until members vote; one turning it down stops it.
-        return Status.VOTE_AGAINST if event.outcome is Outcome.AGAINST else Status.PROPOSED
+        # A governing body backing the plan keeps it a proposal until members vote; one turning it down stops it;
+        # one deciding to apply has, for the record, reached the application.
+        if event.outcome is Outcome.AGAINST:
+            return Status.VOTE_AGAINST
+        return Status.APPLIED if hint == "apply" else Status.PROPOSED
+    if kind is EventType.EFFECTIVE and hint == "planned":
+        return Status.APPROVED
     return {
         EventType.APPLICATION: Status.APPLIED,
         EventType.APPROVAL: Status.APPROVED,
@@ -47,10 +57,10 @@ def _later_or_same(first: str | None, second: str | None) -> bool | None:
     return first[:size] >= second[:size]
 
 
-def grouping_status(events: list[Event], exploratory: set[int] | None = None) -> Status:
-    """Furthest positive stage, unless a setback came at or after it."""
-    exploratory = exploratory or set()
-    staged = [(event_status(e, id(e) in exploratory), e) for e in events]
+def grouping_status(events: list[Event], hints: dict[int, str] | None = None) -> Status:
+    """Furthest positive stage, unless a setback came at or after it; `hints` maps id(event) to its wording hint."""
+    hints = hints or {}
+    staged = [(event_status(e, hints.get(id(e), "")), e) for e in events]
     staged = [(status, event) for status, event in staged if status is not None]
     if not staged:
         return Status.PROPOSED if events else Status.UNKNOWN
