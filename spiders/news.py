@@ -31,7 +31,9 @@ ARTICLE_LINKS = (
 )
 NEXT_PAGE = ("a[rel~='next']", "a.next", "li.next a", ".pagination a.next", "link[rel='next']")
 NEXT_TEXT = re.compile(r"^\s*(next|older)\b", re.IGNORECASE)
-ITEM_CONTAINER = "ancestor::*[self::article or self::li or contains(@class, 'item') or contains(@class, 'post')][1]"
+# The listing entry a link belongs to, where its date is: an <article>, a list item, or a div named like one.
+ITEM_CONTAINERS = ("ancestor::article[1]", "ancestor::li[1]",
+                   "ancestor::div[contains(@class, 'item') or contains(@class, 'post')][1]")
 ARTICLE_BODY = ("article .entry-content", ".entry-content", ".post-body", "article", "main", "#content")
 # Links inside an article worth one more hop: pages about the commissioning changes themselves.
 RELATED_PAGE = re.compile(
@@ -117,7 +119,7 @@ class NewsSpider(SourceSpider):
             if url in seen or not self.same_site(url, response.url):
                 continue
             seen.add(url)
-            container = link.xpath(ITEM_CONTAINER)
+            container = next((found for xpath in ITEM_CONTAINERS if (found := link.xpath(xpath))), None)
             day = iso_date(container.css("time::attr(datetime)").get()) if container else None
             if not self.in_window(day):
                 continue
