@@ -20,6 +20,11 @@ CONSOLE_FORMAT = "%(asctime)s %(levelname)s %(message)s"
 _installed: list[logging.Handler] = []
 
 
+def _without_traceback(record: logging.LogRecord) -> bool:
+    """Tracebacks go to the log file only; on the console the failing command's own one line says why."""
+    return record.exc_info is None
+
+
 def log_file(paths: DataPaths) -> Path:
     return paths.logs / LOG_NAME
 
@@ -43,6 +48,7 @@ def setup_logging(paths: DataPaths, console: bool = True, verbose: bool = False)
     if console:
         console_handler = logging.StreamHandler(sys.stderr)
         console_handler.setFormatter(logging.Formatter(CONSOLE_FORMAT, datefmt="%H:%M:%S"))
+        console_handler.addFilter(_without_traceback)
         console_handler.setLevel(logging.DEBUG if verbose else logging.INFO)
         _installed.append(console_handler)
 
