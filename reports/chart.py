@@ -16,6 +16,15 @@ EVENT_COLOURS = {
     "withdrawal": "#b71c1c", "deferral": "#e57373",
 }
 NEGATIVE_VOTE_COLOUR = "#d32f2f"
+REGISTER_COLOUR = "#003087"
+
+
+def _first_day(partial: str) -> dt.date | None:
+    parts = partial.split("-")
+    try:
+        return dt.date(int(parts[0]), int(parts[1]) if len(parts) > 1 else 1, int(parts[2]) if len(parts) > 2 else 1)
+    except (ValueError, IndexError):
+        return None
 
 
 @dataclass
@@ -23,7 +32,7 @@ class Marker:
     x: float
     colour: str
     title: str
-    shape: str  # circle, or diamond for the day a merger took effect
+    shape: str  # circle; diamond for the day a merger took effect; target for a date aimed at
 
 
 @dataclass
@@ -70,6 +79,14 @@ def build_chart(groupings: list[dict], events_by_grouping: dict[str, list[dict]]
             if event["outcome"]:
                 title += f" ({event['outcome']})"
             row.markers.append(Marker(x_of(day), colour, title, "diamond" if event["type"] == "effective" else "circle"))
+        if grouping.get("confirmed_by_register") and grouping.get("effective_date"):
+            day = dt.date.fromisoformat(grouping["effective_date"])
+            row.markers.append(Marker(x_of(day), REGISTER_COLOUR, f"{day.isoformat()}: merged (NHS ODS register)",
+                                      "diamond"))
+        elif grouping.get("target_date") and grouping["status"] not in ("merged",):
+            target = _first_day(grouping["target_date"])
+            if target:
+                row.markers.append(Marker(x_of(target), "#ffffff", f"{grouping['target_date']}: target date", "target"))
         if row.markers:
             xs = [m.x for m in row.markers]
             row.line = (min(xs), max(xs))

@@ -180,13 +180,34 @@ class _UnionFind:
             self.parent[max(root_a, root_b)] = min(root_a, root_b)
 
 
+def _one_line(text: str | None) -> str | None:
+    """Names found in PDFs can carry line breaks; a label never should."""
+    return " ".join(text.split()) if text else text
+
+
+def _known_date(doc_date: dt.date | None, fetched_at: dt.datetime | None) -> dt.date | None:
+    """A document's own date (published, or archive capture), else the day it was fetched."""
+    return doc_date or (fetched_at.date() if fetched_at else None)
+
+
+def _evidence_dates(grouping: DerivedGrouping) -> list[dt.date]:
+    """Dates of the evidence: documents' own dates and past event dates; fetch dates only when nothing else."""
+    today = dt.date.today()
+    dates = [c.doc_date for c in grouping.claims if c.doc_date]
+    dates += [d for d in (partial_date_start(e["date"]) for e in grouping.events) if d and d <= today]
+    if not dates:
+        dates = [c.fetched_at.date() for c in grouping.claims if c.fetched_at]
+    return dates
+
+
 def _source_of(source_id: str | None, url: str) -> str:
     return source_id or urlsplit(url).netloc or url
 
 
 def _read_claims(con: duckdb.DuckDBPyConnection) -> tuple[list[Claim], list[ExtractedEvent]]:
     claims = [
-        Claim(r[0], r[1], tuple(dict.fromkeys(r[2] or [])), list(r[3] or []), r[4], r[5], r[6], r[7], r[8],
+        Claim(r[0], r[1], tuple(dict.fromkeys(r[2] or [])), [_one_line(n) for n in r[3] or []], r[4], _one_line(r[5]),
+              _one_line(r[6]), r[7], r[8],
               r[9], r[10], _source_of(r[11], r[10]), r[12])
         for r in con.execute(_sql("claims")).fetchall()
     ]
@@ -256,14 +277,20 @@ def cluster_claims(claims: list[Claim], orgs: Organisations) -> list[list[Claim]
         if area and claim.count:
             by_area[(area, claim.count)].append(position)
     for positions in by_area.values():
-        spans = sorted((claims[p].span or (dt.date.min, dt.date.max), p) for p in positions)
-        reach, anchor = None, None
+        spans = sorted((claims[p].span, p) for p in positions if claims[p].span)
+        reach, anchor, latest = None, None, None
         for (start, end), position in spans:
             if reach is not None and start - OVERLAP_SLACK <= reach + OVERLAP_SLACK:
                 finder.union(anchor, position)
                 reach = max(reach, end)
             else:
                 reach, anchor = end, position
+            latest = anchor
+        # a claim with no date at all joins the most recent story of its area and count
+        for position in positions:
+            if not claims[position].span:
+                latest = position if latest is None else latest
+                finder.union(latest, position)
     clusters: dict[int, list[Claim]] = defaultdict(list)
     for position, claim in enumerate(claims):
         clusters[finder.find(position)].append(claim)
@@ -310,7 +337,7 @@ class DerivedGrouping:
 
 
 def _describe_grouping(cluster: list[Claim], orgs: Organisations) -> DerivedGrouping:
-    cluster.sort(key=lambda c: (c.doc_date or dt.date.min, c.document_id, c.idx))
+    cluster.sort(key=lambda c: (_known_date(c.doc_date, c.fetched_at) or dt.date.min, c.document_id, c.idx))
     members = list(_most_common([c.members for c in cluster if len(c.members) >= 2], default=()))
     if not members:
         members = list(_most_common([c.members for c in cluster], default=()))
@@ -354,10 +381,11 @@ def _walk_status(grouping: DerivedGrouping, today: dt.date) -> None:
     for event in grouping.events:
         own_date = partial_date_start(event["date"])
         status = event_status(event["type"], event["outcome"], partial_date_end(event["date"]), today)
-        steps.append((own_date or event["doc_date"], own_date is not None, status, event))
+        steps.append((own_date or _known_date(event["doc_date"], event["fetched_at"]), own_date is not None, status,
+                      event))
     for claim in grouping.claims:
         if claim.status and claim.status != Status.UNKNOWN and not grouping.events:
-            steps.append((claim.doc_date, False, Status(claim.status), None))
+            steps.append((_known_date(claim.doc_date, claim.fetched_at), False, Status(claim.status), None))
     # undated steps sort by their document's date; at one date negatives come last, so they win
     steps.sort(key=lambda s: (s[0] or dt.date.min, s[2] in NEGATIVE if s[2] else False))
     status: Status | None = None
@@ -552,7 +580,7 @@ def load_register_tables(con: duckdb.DuckDBPyConnection, register=None) -> bool:
 def _write(con: duckdb.DuckDBPyConnection, groupings: list[DerivedGrouping]) -> None:
     grouping_rows, member_rows, event_rows, vote_rows, flag_rows = [], [], [], [], []
     for g in groupings:
-        dates = [c.doc_date for c in g.claims if c.doc_date]
+        dates = _evidence_dates(g)
         grouping_rows.append([
             g.grouping_id, g.label, g.area, g.successor_name, len(g.members), g.n_stated, g.status, g.target_date,
             g.effective_date, g.confirmed_by_register, g.register_successor, g.rounds,

@@ -8,7 +8,7 @@ WITH docs AS (
                try_cast(CASE length(published) WHEN 4 THEN published || '-01-01'
                                                WHEN 7 THEN published || '-01'
                                                ELSE published END AS DATE),
-               capture_time::DATE, fetched_at::DATE) AS doc_date
+               capture_time::DATE) AS doc_date
     FROM documents
 )
 SELECT g.document_id, g.idx, g.members, g.member_names, g.n_members_stated, g.area, g.successor_name,
@@ -23,7 +23,7 @@ WITH docs AS (
                try_cast(CASE length(published) WHEN 4 THEN published || '-01-01'
                                                WHEN 7 THEN published || '-01'
                                                ELSE published END AS DATE),
-               capture_time::DATE, fetched_at::DATE) AS doc_date
+               capture_time::DATE) AS doc_date
     FROM documents
 )
 SELECT e.document_id, e.grouping_idx, e.type, e.date, e.body, e.outcome, e.detail, e.evidence,
