@@ -60,7 +60,7 @@ PATTERNS: dict[EventType, re.Pattern[str]] = {
         rf"ratified|backed|sanctioned|confirmed (?:its |the )?(?:approval|go-ahead))"
         rf"|\b(?:received|been given|been granted|gained|secured|won|got|obtained)\s+(?:\w+\s+){{0,3}}(?:approval|authorisation|"
         rf"go-ahead|green light|sign-off)"
-        rf"|\b(?:application|merger|bid|proposal|plans?|request)\w*\s+(?:\w+\s+){{0,6}}(?:was|were|has been|have been|had been)\s+"
+        rf"|\b(?:application|merger|bid|proposal|plans?|request)\w*\s+(?:[\w’'-]+\s+){{0,12}}?(?:was|were|has been|have been|had been)\s+"
         rf"(?:formally |conditionally |officially |now )?(?:approved|authorised|given the go-ahead|given the green light|agreed|signed off)"
         rf"(?:\s+by\s+{NHSE})?"
         rf"|\b(?:approved|authorised) by {NHSE}|\bgreen light (?:from|by) {NHSE}|\b{NHSE} approval (?:was|has been) (?:given|granted|received)"
@@ -70,7 +70,7 @@ PATTERNS: dict[EventType, re.Pattern[str]] = {
     EventType.APPLICATION: re.compile(
         r"\b(?:submitted|made|lodged|sent|put in|filed)\s+(?:\w+\s+){0,4}(?:application|bid|request)s?\b"
         r"|\bapplied (?:to|for)\b|\b(?:CCGs?|ICBs?|they|we|bodies|groups|boards)\s+(?:\w+\s+)?applied\b|\bapplication\w*\s+(?:\w+\s+){0,6}(?:was|were|has been|have been|had been)\s+"
-        r"(?:formally )?(?:submitted|made|lodged|sent)\b|\bsubmitted (?:their|its|the|a) (?:formal )?(?:merger )?(?:application|case)\b",
+        r"(?:formally )?(?:submitted|made|lodged|sent)\b|\bapplication\s+(?:went in|went off|was sent off)\b|\bsubmitted (?:their|its|the|a) (?:formal )?(?:merger )?(?:application|case)\b",
         re.IGNORECASE),
     EventType.MEMBER_VOTE: re.compile(
         r"\b(?:vot(?:e|ed|es|ing)|ballot(?:ed|s)?|poll(?:ed)?)\b"
@@ -152,7 +152,7 @@ VOTE_CLOSED = re.compile(r"\b(?:vot\w+|ballot\w*|poll)\s+(?:\w+\s+){0,3}?(?:clos
 APPLY_DECISION = re.compile(r"\b(?:to (?:submit|make|send|lodge)\s+(?:\w+\s+){0,3}?application|to apply\b|that an application be)",
                             re.IGNORECASE)
 PLANNED_EFFECTIVE = re.compile(
-    r"\bwill (?:formally |officially |legally )?(?:come into (?:being|existence|effect)|be (?:formally |officially )?"
+    r"\b(?:will|would|is to|are to|is due to|are due to|is set to|are set to) (?:formally |officially |legally )?(?:come into (?:being|existence|effect)|be (?:formally |officially )?"
     r"(?:established|created|formed|launched)|go live|replace|launch|start operating|begin operating|take over)\b",
     re.IGNORECASE)
 GP_BODY = re.compile(r"\b(?:GPs?|members?|member practices|practices|membership|GP practices|constituent practices|LMC)\b", re.IGNORECASE)
@@ -198,34 +198,90 @@ def _vote_outcome(sentence: str) -> Outcome | None:
     return None
 
 
+START_VERB = re.compile(r"\b(?:start|began|begin|launch|open|run|ran|kick|went live|go live|commenc)\w*", re.IGNORECASE)
+END_VERB = re.compile(r"\b(?:clos|end|conclud|finish|until|deadline)\w*", re.IGNORECASE)
+CLAUSE_BREAK = re.compile(r";\s+|,?\s+(?:and|but) that\s+|,\s+(?:but|even though|although|though|while|whereas|which|after"
+                          r"|before|when|so|as)\s+|\s+but\s+|\s+(?:even though|although|whereas)\s+|:\s+", re.IGNORECASE)
+
+
+def clauses(sentence: str) -> list[tuple[int, int]]:
+    """Spans of the clauses of a sentence, so that "would" in one clause does not hedge another."""
+    spans: list[tuple[int, int]] = []
+    begin = 0
+    for match in CLAUSE_BREAK.finditer(sentence):
+        spans.append((begin, match.start()))
+        begin = match.end()
+    spans.append((begin, len(sentence)))
+    return spans
+
+
+@dataclass(frozen=True)
+class _Mood:
+    """How a clause speaks: supposing, hedging, denying, or looking ahead."""
+
+    conditional: bool
+    hedged: bool
+    negated: bool
+    future: bool
+    modal: bool
+
+    @property
+    def decisive(self) -> bool:
+        return not self.hedged and not self.negated and not self.conditional
+
+
+def _mood(text: str) -> _Mood:
+    return _Mood(bool(CONDITIONAL.search(text)), bool(HEDGE.search(text)), bool(NEGATION.search(text)),
+                 bool(FUTURE.search(text)), bool(MODAL.search(text)))
+
+
 def classify(sentence: str) -> list[Cue]:
     """Every event type this sentence reports as having happened (or, for votes, as pending)."""
     if QUESTION.search(sentence):
         return []
-    conditional = bool(CONDITIONAL.search(sentence))
-    hedged = bool(HEDGE.search(sentence))
-    negated = bool(NEGATION.search(sentence))
-    future = bool(FUTURE.search(sentence))
-    cues: list[Cue] = []
     found = {kind: pattern.search(sentence) for kind, pattern in PATTERNS.items()}
     found = {kind: match for kind, match in found.items() if match}
-    if not found or conditional:
+    if not found:
         return []
+    spans = clauses(sentence)
+    whole = _mood(sentence)
+    # A sentence opening with a supposition ("If NHS England were not in favour, ...") reports nothing.
+    if re.match(r"\s*(?:if|unless|should|were)\b", sentence, re.IGNORECASE):
+        return []
+
+    def clause_of(position: int) -> str:
+        for begin, end in spans:
+            if begin <= position <= end:
+                return sentence[begin:end]
+        return sentence
+
+    def mood(kind: EventType) -> _Mood:
+        return _mood(clause_of(found[kind].start())) if len(spans) > 1 else whole
+
+    cues: list[Cue] = []
 
     def add(kind: EventType, body: Body | None = None, outcome: Outcome | None = None, flag: str = "") -> None:
         match = found[kind]
-        cues.append(Cue(kind, match.start(), match.end(), body, outcome, flag))
+        start = match.start()
+        end = match.end()
+        if kind in (EventType.CONSULTATION_START, EventType.CONSULTATION_END):
+            # "consultation had opened in May and would close in July": the verb, not the noun, marks the step.
+            verbs = START_VERB if kind is EventType.CONSULTATION_START else END_VERB
+            verb = verbs.search(sentence, match.start(), min(len(sentence), match.end() + 80))
+            if verb:
+                start, end = verb.span()
+        cues.append(Cue(kind, start, end, body, outcome, flag))
 
-    decisive = not hedged and not negated
-    if EventType.REJECTION in found and decisive:
+    if EventType.REJECTION in found and mood(EventType.REJECTION).decisive:
         add(EventType.REJECTION, Body.OTHER, Outcome.AGAINST)
-    if EventType.WITHDRAWAL in found and not hedged and not _negated_near(sentence, found[EventType.WITHDRAWAL].start()):
-        add(EventType.WITHDRAWAL)
-    if EventType.DEFERRAL in found and not hedged and not _negated_near(sentence, found[EventType.DEFERRAL].start()):
-        add(EventType.DEFERRAL)
-    if EventType.APPROVAL in found and decisive and EventType.REJECTION not in found:
+    for kind in (EventType.WITHDRAWAL, EventType.DEFERRAL):
+        if kind in found:
+            clause = mood(kind)
+            if not clause.hedged and not clause.conditional and not _negated_near(sentence, found[kind].start()):
+                add(kind)
+    if EventType.APPROVAL in found and mood(EventType.APPROVAL).decisive and EventType.REJECTION not in found:
         add(EventType.APPROVAL, Body.OTHER, Outcome.FOR)
-    if EventType.APPLICATION in found and decisive and not future:
+    if EventType.APPLICATION in found and mood(EventType.APPLICATION).decisive and not mood(EventType.APPLICATION).future:
         if MERGER_INTENT.search(sentence):
             # Telling NHS England of an intention is the start of a proposal, not the formal application.
             cues.append(Cue(EventType.PROPOSAL, found[EventType.APPLICATION].start(), found[EventType.APPLICATION].end()))
@@ -235,10 +291,16 @@ def classify(sentence: str) -> list[Cue]:
     if vote and ADVICE.search(sentence):
         vote = None
     governing = found.get(EventType.GOVERNING_BODY_DECISION)
+    if vote and governing and re.fullmatch(r"votes?", vote.group(0), re.IGNORECASE) and re.search(
+            r"\b(?:the|a|this|that|their|its)\s+(?:\w+\s+){0,2}$", sentence[:vote.start()], re.IGNORECASE):
+        # "After the Wolverhampton vote, the governing bodies agreed ...": the vote is background to the decision.
+        vote = None
     if vote and not (governing and governing.start() <= vote.start() and not GP_BODY.search(sentence[:vote.start()])):
-        outcome = _vote_outcome(sentence)
-        stated = outcome is not None and (outcome is Outcome.PENDING or not (hedged and not _present_perfect(sentence)))
-        if stated and (not negated or outcome is Outcome.AGAINST or AGAINST.search(sentence)):
+        clause_text = clause_of(vote.start()) if len(spans) > 1 else sentence
+        clause = _mood(clause_text)
+        outcome = _vote_outcome(clause_text) or _vote_outcome(sentence)
+        stated = outcome is not None and (outcome is Outcome.PENDING or not (clause.hedged and not _present_perfect(clause_text)))
+        if stated and not clause.conditional and (not clause.negated or outcome is Outcome.AGAINST or AGAINST.search(clause_text)):
             body = Body.GP_MEMBERS if GP_BODY.search(sentence) else (
                 Body.GOVERNING_BODY if GB_BODY.search(sentence) else Body.OTHER)
             exploratory = outcome is Outcome.FOR and bool(EXPLORATORY.search(sentence[vote.start():]))
@@ -247,29 +309,32 @@ def classify(sentence: str) -> list[Cue]:
             add(kind, body, outcome, "exploratory" if exploratory else _apply_flag(sentence))
         elif outcome is None and VOTE_CLOSED.search(sentence):
             cues.append(Cue(EventType.MEMBER_VOTE, vote.start(), vote.end(), Body.GP_MEMBERS, None, "date_only"))
-    elif governing and (decisive or PENDING.search(sentence)):
-        outcome = _vote_outcome(sentence) or Outcome.FOR
-        exploratory = bool(re.search(r"\brecommend\w*", sentence, re.IGNORECASE)) or bool(
-            EXPLORATORY.search(sentence[governing.start():]))
-        add(EventType.GOVERNING_BODY_DECISION, Body.GOVERNING_BODY, outcome,
-            "exploratory" if exploratory else _apply_flag(sentence))
-    modal = bool(MODAL.search(sentence))
-    if EventType.CONSULTATION_START in found and not negated and not modal:
-        add(EventType.CONSULTATION_START)
-    if EventType.CONSULTATION_END in found and not negated and not modal:
-        add(EventType.CONSULTATION_END)
-    if EventType.PUBLIC_MEETING in found and not negated and not modal:
-        add(EventType.PUBLIC_MEETING)
-    if EventType.MEETING in found and EventType.PUBLIC_MEETING not in found:
+    elif governing:
+        clause_text = clause_of(governing.start()) if len(spans) > 1 else sentence
+        clause = _mood(clause_text)
+        if (clause.decisive or PENDING.search(clause_text)) and not clause.conditional:
+            outcome = _vote_outcome(clause_text) or Outcome.FOR
+            exploratory = bool(re.search(r"\brecommend\w*", clause_text, re.IGNORECASE)) or bool(
+                EXPLORATORY.search(sentence[governing.start():]))
+            add(EventType.GOVERNING_BODY_DECISION, Body.GOVERNING_BODY, outcome,
+                "exploratory" if exploratory else _apply_flag(sentence))
+    for kind in (EventType.CONSULTATION_START, EventType.CONSULTATION_END, EventType.PUBLIC_MEETING):
+        if kind in found:
+            clause = mood(kind)
+            if not clause.negated and not clause.modal and not clause.conditional:
+                add(kind)
+    if EventType.MEETING in found and EventType.PUBLIC_MEETING not in found and not mood(EventType.MEETING).conditional:
         add(EventType.MEETING, Body.OTHER)
-    if EventType.EFFECTIVE in found and decisive and not future:
+    effective = mood(EventType.EFFECTIVE) if EventType.EFFECTIVE in found else None
+    planned = PLANNED_EFFECTIVE.search(sentence)
+    if effective and effective.decisive and not effective.future:
         add(EventType.EFFECTIVE)
-    elif not negated and not conditional and (planned := PLANNED_EFFECTIVE.search(sentence)):
+    elif planned and not _mood(clause_of(planned.start())).negated and not _mood(clause_of(planned.start())).conditional:
         cues.append(Cue(EventType.EFFECTIVE, planned.start(), planned.end(), flag="planned"))
     # A sentence reporting a decision on the plan implies the proposal; it is not a separate proposal event.
     decided = {EventType.MEMBER_VOTE, EventType.GOVERNING_BODY_DECISION, EventType.APPLICATION, EventType.APPROVAL,
                EventType.REJECTION, EventType.EFFECTIVE, EventType.WITHDRAWAL, EventType.DEFERRAL, EventType.PROPOSAL}
-    if EventType.PROPOSAL in found and not negated and not any(c.type in decided for c in cues):
+    if EventType.PROPOSAL in found and not mood(EventType.PROPOSAL).negated and not any(c.type in decided for c in cues):
         add(EventType.PROPOSAL)
     return cues
 

@@ -23,7 +23,8 @@ _COUNT = re.compile(
     rf"(?P<lead>\b(?:with|and|plus|other|another)\s+(?:the\s+)?)?\b(?P<n>\d{{1,2}}|(?i:{_NUMBER}))(?:[- ]way)?\s+"
     r"(?:(?i:local|separate|existing|current|individual|constituent|partner|NHS|member|participating|remaining)\s+"
     r"|(?P<other>(?i:other|neighbouring|neighbour|surrounding|adjacent|nearby))\s+|[A-Z][\w’'-]+\s+|and\s+){0,4}?"
-    r"(?i:CCG(?:s|['’]s|s['’])|clinical commissioning groups|ICBs|integrated care boards)\b"
+    r"(?i:CCG(?:s|['’]s|s['’])|clinical commissioning groups|ICBs|integrated care boards|(?:health\s+)?commissioning\s+"
+    r"(?:bodies|organisations))\b"
 )
 _SIX_WAY = re.compile(rf"\b(?P<n>\d{{1,2}}|{_NUMBER})[- ]way\s+(?:merger|merge)", re.IGNORECASE)
 _ORG_SUFFIX = r"(?:CCG|ICB|Clinical Commissioning Group|Integrated Care Board)"
@@ -31,9 +32,11 @@ _ORG_NAME = rf"NHS\s+(?:(?:[A-Z][\w’'&-]*|and|of|on|upon|the),?\s+){{1,10}}?{_
 _SUCCESSOR = re.compile(
     rf"(?i:to be (?:called|known as|named)|will be (?:called|known as|named)|would be (?:called|known as|named)"
     rf"|(?:be |been )?(?:called|named|known as)|to form|to become|would become|will become|to create|creating|forming"
-    rf"|name of the new (?:body|organisation|CCG|ICB|commissioner) (?:is|will be|would be)|new organisation,?)\s+"
+    rf"|name (?:of|for) the (?:new|merged|single) (?:body|organisation|CCG|ICB|commissioner) (?:is|will be|would be)"
+    rf"|new organisation,?|will form|would form|form|forms|formed|will become|became)\s+"
     rf"(?:the\s+)?[\"“‘']?(?P<name>{_ORG_NAME})"
-    rf"|(?P<subject>{_ORG_NAME})\s+(?i:(?:was|were|will|would|is to)\s+(?:be\s+)?(?:formally\s+|officially\s+|legally\s+)?"
+    rf"|(?P<subject>{_ORG_NAME}|(?<=single )(?:[A-Z][\w’'&-]*,?\s+(?:and\s+)?){{1,6}}?{_ORG_SUFFIX}\b)\s+(?i:(?:was|were|will|would|is to|is|has been)\s+(?:be\s+)?(?:now\s+)?"
+    rf"(?:formally\s+|officially\s+|legally\s+)?"
     rf"(?:established|created|formed|come into being|came into being|launched|go live|replace|replaced|born))"
 )
 _TARGET_LEAD = re.compile(
@@ -48,12 +51,16 @@ _TARGET_TOPIC = re.compile(
     r"\bmerg|\bsingle\b|\bnew (?:CCG|ICB|organisation|body|commissioner)|\bestablish|\bcreat|\bform\b|\bformed\b|\bcommence"
     r"|\bcluster|\bshadow form\b|\bstrategic commission|\bone (?:CCG|ICB|organisation|commissioner)|\bgo live\b"
     r"|\btake effect|\bSCO\b|\bcom(?:e|es|ing) into (?:being|existence|effect)|\bcame into (?:being|existence)"
-    r"|\breplac|\bdissol|\bcombine",
+    r"|\breplac|\bdissol|\bcombine|\bbecom",
     re.IGNORECASE,
 )
 _LABELLED_MEETING = re.compile(r"^(?:Decided at meeting|Meeting of|Date of decision|Date of meeting)\s*:?\s*", re.IGNORECASE)
 _HELD_MEETING = re.compile(r"\bmeeting (?:held )?(?:in public )?on\b|\b(?:meeting|held) in public on\b|^Meeting held\b",
                            re.IGNORECASE)
+_ALL_GROUPINGS = re.compile(r"\b(?:organisations|new CCGs|new ICBs|both|all (?:\w+ )?(?:merging )?(?:CCGs|ICBs)|each of the)\b",
+                            re.IGNORECASE)
+_DECISION_TOLD = re.compile(r"^(?:The|This|That|Their|Its) (decision|vote|ballot|resolution)\b[^.]{0,40}?\b(?:taken|made|held|"
+                            r"reached|agreed|passed)\b", re.IGNORECASE)
 _NOT_MEMBER = re.compile(r"\b(?:is|are|was|were|will) not (?:part|joining|included|involved|taking part)\b"
                          r"|\bnot (?:be )?(?:part of|joining|included in)\b|\bexcluded\b|\bremain (?:separate|independent)\b"
                          r"|\bnot joining\b|\bcontinue as a separate\b|\bopted out\b|\bwill stay out\b", re.IGNORECASE)
@@ -242,7 +249,7 @@ def _read_sentences(page: _Page) -> list[_Draft]:
             if page.merger[index]:
                 for ref in (m for m in own if m.area):
                     draft.areas.append(ref.area)
-                    if ref.stated_count:
+                    if ref.stated_count and ref.resolved:
                         draft.stated.append(ref.stated_count)
                 if stated:
                     draft.stated.append(stated)
@@ -402,6 +409,9 @@ def extract(page: PageText) -> Extraction:
         if stated is None and len(draft.codes) in draft.context_stated:
             stated = len(draft.codes)
         area = max(dict.fromkeys(draft.areas), key=lambda a: (draft.areas.count(a), len(a))) if draft.areas else None
+        if area is None and draft.successor:
+            # The new body's name says the area: "NHS Black Country and West Birmingham CCG".
+            area = re.sub(r"^NHS\s+|\s+(?:CCG|ICB)$", "", draft.successor) or None
         groupings.append(Grouping(members=list(draft.codes), member_names=names, n_members_stated=stated, area=area,
                                   successor_name=draft.successor, target_date=draft.target))
     if not groupings:
@@ -418,8 +428,10 @@ def _read_names_and_targets(page: _Page, drafts: list[_Draft]) -> None:
         if group is None or not page.in_context[index]:
             continue
         draft = drafts[group]
-        if draft.target is None:
-            draft.target = _target_date(sentence, page.dates_in(sentence))
+        target = _target_date(sentence, page.dates_in(sentence))
+        # "from next April" then "on 1 April 2020": keep the more precise statement of the same date.
+        if draft.target is None or (target and target.startswith(draft.target) and len(target) > len(draft.target)):
+            draft.target = target or draft.target
         if draft.successor is None:
             for match in _SUCCESSOR.finditer(sentence.text):
                 name = _short_name(match.group("name") or match.group("subject"))
@@ -445,6 +457,7 @@ def _read_events(page: _Page, groupings: list[Grouping], kept: dict[int, int],
     events: list[Event] = []
     hints: dict[int, str] = {}
     vote_dates: list[tuple[int, str]] = []
+    decision_dates: list[tuple[int, EventType, str]] = []
     meeting_day = _page_meeting_date(page)
     first_group = min(kept)
     for index, sentence in enumerate(page.sentences):
@@ -457,6 +470,9 @@ def _read_events(page: _Page, groupings: list[Grouping], kept: dict[int, int],
             continue
         number = kept[group]
         grouping = groupings[number]
+        targets = [number]
+        if len(groupings) > 1 and not _sentence_codes(page.mentions_in(sentence)) and _ALL_GROUPINGS.search(sentence.text):
+            targets = list(range(len(groupings)))
         if labelled:
             detail = sentence.text[own_dates[0].end - sentence.start:].strip(" -–:")
             events.append(Event(grouping=number, type=EventType.MEETING, evidence=sentence.text,
@@ -465,6 +481,12 @@ def _read_events(page: _Page, groupings: list[Grouping], kept: dict[int, int],
         if not page.in_context[index]:
             continue
         cues = [c for c in classify(sentence.text) if c.type is not EventType.PROPOSAL or page.merger[index]]
+        told = _DECISION_TOLD.search(sentence.text)
+        if told and own_dates:
+            # "The decision, taken at a joint meeting on 17 September 2019, ..." dates the decision told before.
+            kind = EventType.MEMBER_VOTE if told.group(1).lower() in ("vote", "ballot") else EventType.GOVERNING_BODY_DECISION
+            decision_dates.append((number, kind, own_dates[0].date.value))
+            cues = [c for c in cues if c.type not in (EventType.MEETING, kind)]
         cues = [c for c in cues if c.type is not EventType.MEETING or own_dates or re.search(
             r"\b(?:this (?:evening|morning|afternoon|week)|tonight|today|extraordinary)\b", sentence.text, re.IGNORECASE)]
         dates = _assign_dates(cues, sentence, own_dates, grouping.target_date)
@@ -481,13 +503,18 @@ def _read_events(page: _Page, groupings: list[Grouping], kept: dict[int, int],
                 member = _local_member(sentence.text, grouping, register, page.published) if len(grouping.members) > 1 else None
                 vote = read_vote(sentence.text, outcome is Outcome.AGAINST, member)
                 outcome = _settle_outcome(outcome, vote)
-            detail = sentence.text[cue.start:cue.end]
-            event = Event(grouping=number, type=cue.type, evidence=sentence.text, date=date, body=cue.body,
-                          outcome=outcome, detail=detail + (" (to explore options)" if cue.exploratory else ""), vote=vote)
-            if cue.flag:
-                hints[id(event)] = cue.flag
-            events.append(event)
+            detail = sentence.text[cue.start:cue.end] + (" (to explore options)" if cue.exploratory else "")
+            for target in targets:
+                event = Event(grouping=target, type=cue.type, evidence=sentence.text, date=date, body=cue.body,
+                              outcome=outcome, detail=detail, vote=vote if target == number else None)
+                if cue.flag:
+                    hints[id(event)] = cue.flag
+                events.append(event)
     _date_votes(events, vote_dates)
+    for grouping_number, kind, date in decision_dates:
+        undated = [e for e in events if e.grouping == grouping_number and e.type is kind and e.date is None]
+        if undated:
+            undated[-1].date = date
     events = _deduplicate(events, hints)
     # An effective date announced ahead is a fact once NHS England has approved; before that it is only a target.
     approved = {e.grouping for e in events if e.type in (EventType.APPROVAL, EventType.EFFECTIVE) and hints.get(id(e)) != "planned"}

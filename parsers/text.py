@@ -29,6 +29,7 @@ _META_DATE = ("article:published_time", "og:published_time", "datePublished", "D
 _LABELLED_DATE = re.compile(
     r"^[ \t]*(?:(?:Publication date|Date published|Date of publication|Date of decision|Date)\s*:\s*"
     r"|(?:Published|Posted|Last updated|Updated|First published)(?: on)?\s*:?\s*)(?P<value>[^\n]{4,40})", re.IGNORECASE | re.MULTILINE)
+_MEETING_HEADER = re.compile(r"\b(?:minutes of|meeting (?:held|of)|held (?:virtually |remotely )?on)\b", re.IGNORECASE)
 _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([\w-]+)""", re.IGNORECASE)
 
 
@@ -81,12 +82,14 @@ def own_date_in_text(text: str) -> PartialDate | None:
         date = _date_from_text(match.group("value"))
         if date is not None:
             return date
-    for line in text.split("\n")[:15]:
+    for line in text.split("\n")[:8]:
         line = line.strip()
-        if 6 <= len(line) <= 45:
+        if 6 <= len(line) <= 80 and not line.endswith((".", "?", "!", ":")):
             found = find_dates(line)
-            # A line that is nothing but a date (optionally with a weekday or "Posted on") is a byline.
-            if found and len(found[0].text) >= len(line) - 12 and found[0].date.precision != "year":
+            # A short line that is mostly a date is a byline: "Thursday, 13th June 2019", "The Argus, 2 November 2019",
+            # "Express & Star - 23/10/2020", "Minutes of the meeting held on Thursday 26 November 2020".
+            if len(found) == 1 and found[0].date.precision == "day" and (
+                    len(line) - len(found[0].text) <= 45 or _MEETING_HEADER.search(line)):
                 return found[0].date
     return None
 
