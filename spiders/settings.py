@@ -49,6 +49,8 @@ CCGWATCH_MAX_AGE = int(os.environ.get("CCGWATCH_MAX_AGE", "0"))
 
 DOWNLOADER_MIDDLEWARES = {
     "spiders.middlewares.FreshnessMiddleware": 850,  # before HttpCacheMiddleware (900) sees the request
+    # A loop A -> B -> A would otherwise vanish in the duplicate filter; this records it as a fetch error.
+    "spiders.failures.RedirectLoopMiddleware": 650,
 }
 SPIDER_MIDDLEWARES = {
     "spiders.failures.DefaultErrbackMiddleware": 50,

@@ -35,11 +35,13 @@ SOUND_PAGES = (
 )
 HUGE_SIZE = 3 * 1024 * 1024
 
+# Laid out as a news listing (one <article> per link) so the news spider follows every link, as it would
+# on a real CCG site; a plain link follower finds them too.
 INDEX = """<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>Misbehaving CCG news</title></head>
-<body><h1>News</h1><ul>
+<body><main><h1>News</h1>
 {links}
-</ul></body></html>
+</main></body></html>
 """
 
 MALFORMED = (
@@ -76,8 +78,8 @@ def handle(request: Request) -> Response | None:
     path = request.path
     if path in {"/misbehaving/", "/misbehaving/index.html"}:
         links = [*EXPECTED_FAILURES, *SOUND_PAGES]
-        return Response(body=INDEX.format(links="\n".join(f'<li><a href="{link}">{link}</a></li>'
-                                                           for link in links)).encode("utf-8"))
+        items = "\n".join(f'<article><h2><a href="{link}">{link}</a></h2></article>' for link in links)
+        return Response(body=INDEX.format(links=items).encode("utf-8"))
     if path == "/misbehaving/slow":
         time.sleep(float(request.arg("seconds", "4")))
         return page("Slow page", "This answer came late.")
