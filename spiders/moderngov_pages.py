@@ -22,7 +22,9 @@ AGENDA_ITEM_LINKS = "a[href*='mgAi.aspx' i]"
 DECISION_LINKS = "a[href*='ieDecisionDetails.aspx' i]"
 ISSUE_LINKS = "a[href*='mgIssueHistoryHome.aspx' i]"
 DOCUMENT_LINKS = "a[href*='/documents/' i], a[href^='documents/' i], a[href$='.pdf' i]"
-TITLE_SELECTORS = ("h2.mgSubTitleTxt", "h2.mgAiTitle", ".mgContent h2", "#mgPageContent h2", ".mgMainTitleTxt", "h1")
+TITLE_SELECTORS = (
+    "h2.mgSubTitleTxt", "h2.mgAiTitle", ".mgContent h2", "#mgPageContent h2", "#mgContent h2", ".mgMainTitleTxt", "h1",
+)
 
 # Committees that scrutinise or oversee health: "Healthy Staffordshire Select Committee", "Health and
 # Wellbeing Board", "Adults and Health Scrutiny Committee", "Health Overview and Scrutiny Committee"...
@@ -75,6 +77,9 @@ def dmy(day: date) -> str:
 def label_value(response: Response | Selector, label: str) -> str | None:
     """The text after a label such as 'Date of decision:', whether in a <p>, a table row or a list item."""
     wanted = label.lower().rstrip(":") + ":"
+    for term in response.css("dt"):  # definition lists: <dt>Meeting:</dt><dd>05/03/2019 - ...</dd>
+        if clean(" ".join(term.css("::text").getall())).lower() == wanted:
+            return clean(" ".join(term.xpath("following-sibling::dd[1]//text()").getall())) or None
     for block in response.css("p, tr, li, div.mgLabelRow"):
         text = clean(" ".join(block.css("::text").getall()))
         if text.lower().startswith(wanted):
@@ -92,7 +97,9 @@ def page_title(response: Response) -> str | None:
 
 def link_context(link: Selector) -> str:
     """The text of the table row or list item a link sits in (title plus any introduction)."""
-    container = link.xpath("ancestor::tr[1] | ancestor::li[1]")
+    container = link.xpath(
+        "ancestor::tr[1] | ancestor::li[1] | ancestor::div[contains(@class, 'mgAgendaItem')][1]"
+    )
     source = container[-1] if container else link
     return clean(" ".join(source.css("::text").getall()))
 
