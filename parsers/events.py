@@ -56,7 +56,7 @@ PATTERNS: dict[EventType, re.Pattern[str]] = {
         re.IGNORECASE),
     EventType.APPROVAL: re.compile(
         rf"\b{NHSE}\s+(?:has |have |had )?(?:now |formally |officially |conditionally |subsequently )?(?:approved|authorised|agreed|"
-        rf"signed off|given (?:the |its |their )?(?:formal |final |conditional )?(?:approval|go-ahead|green light|backing)|granted|supported|"
+        rf"signed off|gave (?:the |its |their )?(?:formal |final |conditional )?(?:approval|go-ahead|green light|backing)|given (?:the |its |their )?(?:formal |final |conditional )?(?:approval|go-ahead|green light|backing)|granted|supported|"
         rf"ratified|backed|sanctioned|confirmed (?:its |the )?(?:approval|go-ahead))"
         rf"|\b(?:received|been given|been granted|gained|secured|won|got|obtained)\s+(?:\w+\s+){{0,3}}(?:approval|authorisation|"
         rf"go-ahead|green light|sign-off)"
@@ -107,7 +107,8 @@ PATTERNS: dict[EventType, re.Pattern[str]] = {
         re.IGNORECASE),
     EventType.MEETING: re.compile(
         r"\b(?:extraordinary|special|annual general|general|board|governing body|committee|joint|scrutiny|members'?|membership)"
-        r"\s+meetings?\b|\bmeeting (?:of|in common)\b|\bmeetings? in public\b|\bDecided at meeting\b|\bDate of decision\b",
+        r"\s+meetings?\b|\bmeeting (?:of|in common)\b|\bmeetings? in public\b|\bDecided at meeting\b|\bDate of decision\b"
+        r"|\bmeet (?:in common |in public |again |jointly )?on\b|\bmeet (?:in common|in public|jointly)\b|\bnext meeting\b",
         re.IGNORECASE),
     EventType.EFFECTIVE: re.compile(
         r"\b(?:formally |officially |legally )?(?:merged|came into (?:being|existence|effect)|was (?:formally |officially )?"
@@ -132,7 +133,8 @@ EXPLORATORY = re.compile(r"\b(?:to )?(?:explore|consider|look (?:at|into)|invest
 
 AGAINST = re.compile(
     r"\b(?:against|reject\w*|turned down|voted down|oppos\w+|refus\w+|did not (?:support|back|approve|agree)|not support\w*"
-    r"|failed to (?:win|secure|reach|achieve|get)|fell short|no vote|said no|threw out|thrown out|blocked|declined)\b",
+    r"|failed to (?:win|secure|reach|achieve|get)|fell short|no vote|said no|threw out|thrown out|blocked|declined"
+    r"|tied|not carried|was lost|were lost|defeated|did not pass|not passed|short of)\b",
     re.IGNORECASE)
 FOR = re.compile(
     r"\b(?:in favour|for the|voted for|voted to|backed|support(?:ed|s)?|approv\w+|endors\w+|agreed|ratified|unanimous\w*|said yes"
@@ -142,21 +144,27 @@ PENDING = re.compile(
     r"\b(?:will (?:be )?(?:vote|ballot|decide|consider|poll)\w*|(?:is|are) (?:due|set|expected|scheduled) to (?:vote|decide|be)"
     r"|(?:is|are) being (?:asked|balloted|polled)|to be (?:balloted|polled|asked)|vote (?:is|was) due|(?:ballot|vote|voting|poll) "
     r"(?:opens|will open|closes|will close|will take place|is taking place|takes place|begins|runs)|are voting|are now voting"
-    r"|(?:result|outcome)s? (?:of the (?:vote|ballot) )?(?:is|are|will be) (?:due|expected|announced))\b",
+    r"|(?:result|outcome)s? (?:of the (?:vote|ballot) )?(?:is|are|will be) (?:due|expected|announced)"
+    r"|(?:will|are to|are going to|is to) (?:shortly |then |now |soon )?(?:be )?(?:asked|invited|given the chance) to vote"
+    r"|votes? (?:is |are )?(?:expected|planned|scheduled)|(?:will|to) (?:shortly |soon )?receive (?:their |the )?ballot"
+    r"|(?:voting|ballot|poll) (?:closes|opens|will close|will open)|votes? (?:will|is due to) (?:be held|take place|close))\b",
     re.IGNORECASE)
 
-ADVICE = re.compile(r"\b(?:advis|urg|call(?:ed|ing)? on|encourag|ask|told|recommend)\w*\s+(?:\w+\s+){0,4}?to "
-                    r"(?:reject|back|support|vote|oppose|approve)", re.IGNORECASE)
-VOTE_CLOSED = re.compile(r"\b(?:vot\w+|ballot\w*|poll)\s+(?:\w+\s+){0,3}?(?:closed|ended|took place|was held|were counted|"
-                         r"concluded|finished)\b", re.IGNORECASE)
+ADVICE = re.compile(r"\b(?:advis|urg|call(?:ed|ing)? on|encourag|ask|told|recommend)\w*\s+(?:that\s+)?(?:\w+\s+){0,4}?(?:to )?"
+                    r"(?:reject|back|support|vote|oppose|approve)|\bmake sure (?:\w+\s+){0,3}votes\b", re.IGNORECASE)
+VOTE_CLOSED = re.compile(r"\b(?:vot\w+|ballot\w*|poll)\s+(?:\w+\s+){0,6}?(?:closed|ended|took place|was held|were counted|"
+                         r"concluded|finished)\b|\b(?:received|announced|published|declared) the results? of the (?:\w+\s+){0,2}"
+                         r"(?:votes?|ballots?)", re.IGNORECASE)
 APPLY_DECISION = re.compile(r"\b(?:to (?:submit|make|send|lodge)\s+(?:\w+\s+){0,3}?application|to apply\b|that an application be)",
                             re.IGNORECASE)
 PLANNED_EFFECTIVE = re.compile(
     r"\b(?:will|would|is to|are to|is due to|are due to|is set to|are set to) (?:formally |officially |legally )?(?:come into (?:being|existence|effect)|be (?:formally |officially )?"
-    r"(?:established|created|formed|launched)|go live|replace|launch|start operating|begin operating|take over)\b",
+    r"(?:established|created|formed|launched)|go live|replace|launch|start operating|begin operating|take over|take effect)\b"
+    r"|\b(?:takes?|comes?) (?:effect|into being)\b",
     re.IGNORECASE)
-GP_BODY = re.compile(r"\b(?:GPs?|members?|member practices|practices|membership|GP practices|constituent practices|LMC)\b", re.IGNORECASE)
-GB_BODY = re.compile(r"\bgoverning bod(?:y|ies)|\bboards?\b|\bCCGs\b", re.IGNORECASE)
+GP_BODY = re.compile(r"\b(?:GPs?|members?|member practices|practices?|memberships?|GP practices|constituent practices|LMC)\b",
+                     re.IGNORECASE)
+GB_VOTE = re.compile(r"\bgoverning bod(?:y|ies)|\bboards?\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -301,8 +309,8 @@ def classify(sentence: str) -> list[Cue]:
         outcome = _vote_outcome(clause_text) or _vote_outcome(sentence)
         stated = outcome is not None and (outcome is Outcome.PENDING or not (clause.hedged and not _present_perfect(clause_text)))
         if stated and not clause.conditional and (not clause.negated or outcome is Outcome.AGAINST or AGAINST.search(clause_text)):
-            body = Body.GP_MEMBERS if GP_BODY.search(sentence) else (
-                Body.GOVERNING_BODY if GB_BODY.search(sentence) else Body.OTHER)
+            # Merger votes are GP members' votes unless the sentence says a governing body or board voted.
+            body = Body.GOVERNING_BODY if GB_VOTE.search(sentence) and not GP_BODY.search(sentence) else Body.GP_MEMBERS
             exploratory = outcome is Outcome.FOR and bool(EXPLORATORY.search(sentence[vote.start():]))
             kind = EventType.GOVERNING_BODY_DECISION if body is Body.GOVERNING_BODY else EventType.MEMBER_VOTE
             found.setdefault(kind, vote)

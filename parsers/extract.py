@@ -33,7 +33,8 @@ _SUCCESSOR = re.compile(
     rf"(?i:to be (?:called|known as|named)|will be (?:called|known as|named)|would be (?:called|known as|named)"
     rf"|(?:be |been )?(?:called|named|known as)|to form|to become|would become|will become|to create|creating|forming"
     rf"|name (?:of|for) the (?:new|merged|single) (?:body|organisation|CCG|ICB|commissioner) (?:is|will be|would be)"
-    rf"|new organisation,?|will form|would form|form|forms|formed|will become|became)\s+"
+    rf"|new organisation,?|will form|would form|form|forms|formed|will become|became|(?:join|come|merge) together as"
+    rf"|(?:merge|combine)d? (?:to form|into|as))\s+"
     rf"(?:the\s+)?[\"“‘']?(?P<name>{_ORG_NAME})"
     rf"|(?P<subject>{_ORG_NAME}|(?<=single )(?:[A-Z][\w’'&-]*,?\s+(?:and\s+)?){{1,6}}?{_ORG_SUFFIX}\b)\s+(?i:(?:was|were|will|would|is to|is|has been)\s+(?:be\s+)?(?:now\s+)?"
     rf"(?:formally\s+|officially\s+|legally\s+)?"
@@ -57,7 +58,8 @@ _TARGET_TOPIC = re.compile(
 _LABELLED_MEETING = re.compile(r"^(?:Decided at meeting|Meeting of|Date of decision|Date of meeting)\s*:?\s*", re.IGNORECASE)
 _HELD_MEETING = re.compile(r"\bmeeting (?:held )?(?:in public )?on\b|\b(?:meeting|held) in public on\b|^Meeting held\b",
                            re.IGNORECASE)
-_ALL_GROUPINGS = re.compile(r"\b(?:organisations|new CCGs|new ICBs|both|all (?:\w+ )?(?:merging )?(?:CCGs|ICBs)|each of the)\b",
+_ALL_GROUPINGS = re.compile(r"\b(?:organisations|new CCGs|new ICBs|both|all (?:\w+ )?(?:merging )?(?:CCGs|ICBs|mergers)|each of the"
+                            r"|(?:two|three|four|five) mergers|into (?:two|three|four))\b",
                             re.IGNORECASE)
 _DECISION_TOLD = re.compile(r"^(?:The|This|That|Their|Its) (decision|vote|ballot|resolution)\b[^.]{0,40}?\b(?:taken|made|held|"
                             r"reached|agreed|passed)\b", re.IGNORECASE)
@@ -208,8 +210,11 @@ def _read_sentences(page: _Page) -> list[_Draft]:
     for index, sentence in enumerate(page.sentences):
         if page.merger[index]:
             last_merger = index
+        # A list carries on the context of the sentence that introduced it ("The results were:").
+        continues_list = index > 0 and page.in_context[index - 1] and bool(re.match(r"^[-•·*–]\s", sentence.text)) and (
+            page.sentences[index - 1].text.endswith(":") or re.match(r"^[-•·*–]\s", page.sentences[index - 1].text))
         page.in_context[index] = page.merger[index] or index - last_merger <= CONTEXT_WINDOW or (
-            title_is_merger and index <= 6)
+            title_is_merger and index <= 6) or bool(continues_list)
         if not page.in_context[index]:
             continue
         own = page.mentions_in(sentence)
@@ -229,6 +234,9 @@ def _read_sentences(page: _Page) -> list[_Draft]:
         strong = (page.merger[index] or (is_list_item and len(codes) >= 2)) and (
             len(codes) >= 2 or any(m.area for m in own))
         matched = next((i for i, d in enumerate(drafts) if codes and d.overlaps(codes)), None)
+        if strong and not codes and current is not None and not any(m.codes for m in own if m.area):
+            # "a merger of four CCGs" that the register cannot resolve is the grouping already in hand.
+            strong, matched = False, current
         if strong and matched is None:
             # A grouping first met without names ("the CCGs propose ...") takes the first names given for it.
             matched = next((i for i, d in enumerate(drafts) if not d.codes), None)
@@ -257,6 +265,13 @@ def _read_sentences(page: _Page) -> list[_Draft]:
                 draft.context_stated.append(stated)
             current = matched
         page.group[index] = current
+    # Merger sentences before the first names ("Five bodies will merge into two") belong to the first grouping.
+    first = next((g for g in page.group if g is not None), None)
+    for index in range(len(page.group)):
+        if page.group[index] is not None:
+            break
+        if page.in_context[index]:
+            page.group[index] = first
     return drafts
 
 
@@ -337,14 +352,15 @@ def _successor(draft: _Draft, register: Register) -> None:
 
 def _local_member(sentence: str, grouping: Grouping, register: Register, on: dt.date | None) -> str | None:
     """The one member a per-CCG result is about: "In Wolverhampton, 35% of practices voted in favour"."""
+    text = re.sub(r"[-–]", " ", sentence.lower().replace("&", "and"))
+    found: list[tuple[int, str]] = []
     for code in grouping.members:
         org = register.get(code)
-        if org is None:
-            continue
-        core = name_core(org.name)
-        if core and re.search(rf"\b{re.escape(core)}\b", sentence.lower().replace("&", "and")):
-            return code
-    return None
+        core = name_core(org.name) if org else ""
+        if core and re.search(rf"\b{re.escape(core)}\b", text):
+            found.append((len(core), code))
+    # "South East Staffordshire and Seisdon Peninsula" also contains "East Staffordshire": the longest name wins.
+    return max(found)[1] if found else None
 
 
 def _place_members(page: _Page, draft: _Draft, register: Register) -> None:
@@ -360,9 +376,14 @@ def _place_members(page: _Page, draft: _Draft, register: Register) -> None:
             continue
         if not re.search(r"\b(?:their|its|the) CCG\b|\bCCG\b", sentence.text):
             continue
+        # Place names inside linked mentions belong to those mentions ("NHS Darlington ... will join ...").
+        plain = sentence.text
+        for mention in page.mentions_in(sentence):
+            local = mention.start - sentence.start
+            plain = plain[:local] + " " * (mention.end - mention.start) + plain[local + mention.end - mention.start:]
         for org in neighbours:
             core = name_core(org.name)
-            if core and re.search(rf"(?<![\w-]){re.escape(core)}(?![\w-])", sentence.text.lower()):
+            if core and re.search(rf"(?<![\w-]){re.escape(core)}(?![\w-])", plain.lower()):
                 draft.absorb((org.code,))
 
 
@@ -427,11 +448,13 @@ def _read_names_and_targets(page: _Page, drafts: list[_Draft]) -> None:
         group = page.group[index]
         if group is None or not page.in_context[index]:
             continue
-        draft = drafts[group]
         target = _target_date(sentence, page.dates_in(sentence))
-        # "from next April" then "on 1 April 2020": keep the more precise statement of the same date.
-        if draft.target is None or (target and target.startswith(draft.target) and len(target) > len(draft.target)):
-            draft.target = target or draft.target
+        every = len(drafts) > 1 and _ALL_GROUPINGS.search(sentence.text) and not _sentence_codes(page.mentions_in(sentence))
+        for draft in drafts if every else [drafts[group]]:
+            # "from next April" then "on 1 April 2020": keep the more precise statement of the same date.
+            if draft.target is None or (target and target.startswith(draft.target) and len(target) > len(draft.target)):
+                draft.target = target or draft.target
+        draft = drafts[group]
         if draft.successor is None:
             for match in _SUCCESSOR.finditer(sentence.text):
                 name = _short_name(match.group("name") or match.group("subject"))
@@ -459,6 +482,7 @@ def _read_events(page: _Page, groupings: list[Grouping], kept: dict[int, int],
     vote_dates: list[tuple[int, str]] = []
     decision_dates: list[tuple[int, EventType, str]] = []
     meeting_day = _page_meeting_date(page)
+    threshold: float | None = None
     first_group = min(kept)
     for index, sentence in enumerate(page.sentences):
         group = page.group[index]
@@ -480,6 +504,10 @@ def _read_events(page: _Page, groupings: list[Grouping], kept: dict[int, int],
             continue
         if not page.in_context[index]:
             continue
+        stated_threshold = read_vote(sentence.text, False)
+        if stated_threshold is not None and stated_threshold.threshold is not None and stated_threshold.percent_for is None:
+            # "needs the support of at least 50% of member practices in each CCG" sets the bar for the results below.
+            threshold = stated_threshold.threshold
         cues = [c for c in classify(sentence.text) if c.type is not EventType.PROPOSAL or page.merger[index]]
         told = _DECISION_TOLD.search(sentence.text)
         if told and own_dates:
@@ -499,13 +527,19 @@ def _read_events(page: _Page, groupings: list[Grouping], kept: dict[int, int],
                 date = meeting_day
             vote = None
             outcome = cue.outcome
-            if cue.type in (EventType.MEMBER_VOTE, EventType.GOVERNING_BODY_DECISION):
+            kind, body = cue.type, cue.body
+            if cue.type in (EventType.MEMBER_VOTE, EventType.GOVERNING_BODY_DECISION) and not cue.exploratory:
                 member = _local_member(sentence.text, grouping, register, page.published) if len(grouping.members) > 1 else None
                 vote = read_vote(sentence.text, outcome is Outcome.AGAINST, member)
+                if vote is not None and vote.threshold is None and vote.percent_for is not None and threshold is not None:
+                    vote.threshold = threshold
                 outcome = _settle_outcome(outcome, vote)
+            elif cue.exploratory and cue.type is EventType.MEMBER_VOTE:
+                # Members voting to explore options have put options on the table: a proposal, not a vote for a merger.
+                kind, outcome = EventType.PROPOSAL, None
             detail = sentence.text[cue.start:cue.end] + (" (to explore options)" if cue.exploratory else "")
             for target in targets:
-                event = Event(grouping=target, type=cue.type, evidence=sentence.text, date=date, body=cue.body,
+                event = Event(grouping=target, type=kind, evidence=sentence.text, date=date, body=body,
                               outcome=outcome, detail=detail, vote=vote if target == number else None)
                 if cue.flag:
                     hints[id(event)] = cue.flag

@@ -17,13 +17,14 @@ _PCT = r"(?P<{}>\d{{1,3}}(?:\.\d+)?)\s*(?:%|per ?cent\b|percent\b)"
 _FRACTIONS = {"two thirds": 66.7, "three quarters": 75.0, "half": 50.0, "a simple majority": 50.0, "simple majority": 50.0}
 
 _SCORE = re.compile(rf"\b(?:by\s+)?(?P<a>{_NUM})\s+(?:votes?\s+)?(?:to|-|–)\s+(?P<b>{_NUM})\b(?!\s*(?:%|per ?cent|pm|am|\.))", re.IGNORECASE)
+_NOT_VOTERS = r"(?!CCGs|memberships|groups|ICBs|boards|governing|per|%)"
 _COUNT_FOR = re.compile(
-    rf"\b(?P<n>{_NUM})\s+(?:\w+\s+){{0,3}}?(?:voted |were |was )?(?:in favour|for\b|backed|supported|said yes|approved|votes? for)",
+    rf"\b(?P<n>{_NUM})\s+(?:{_NOT_VOTERS}\w+\s+){{0,3}}?(?:voted |were |was )?(?:in favour|for\b|backed|supported|said yes|approved|votes? for)",
     re.IGNORECASE)
 _COUNT_AGAINST = re.compile(
-    rf"\b(?P<n>{_NUM})\s+(?:\w+\s+){{0,3}}?(?:voted |were |was )?(?:against|opposed|rejected|said no|votes? against)", re.IGNORECASE)
+    rf"\b(?P<n>{_NUM})\s+(?:{_NOT_VOTERS}\w+\s+){{0,3}}?(?:voted |were |was )?(?:against|opposed|rejected|said no|votes? against)", re.IGNORECASE)
 _ABSTAIN = re.compile(rf"\b(?P<n>{_NUM})\s+(?:\w+\s+){{0,2}}?abstain\w*|\babstentions?\s*(?:of|:)?\s*(?P<m>{_NUM})\b", re.IGNORECASE)
-_PCT_THRESHOLD = re.compile(rf"{_PCT.format('got')}\s+(?:\w+\s+){{0,3}}?against\s+(?:a|the)\s+(?:required\s+|needed\s+)?"
+_PCT_THRESHOLD = re.compile(rf"{_PCT.format('got')}\s+(?:[\w,]+\s+){{0,3}}?against\s+(?:a|the)\s+(?:required\s+|needed\s+)?"
                             rf"{_PCT.format('need')}\s+(?:threshold|target|requirement|bar)", re.IGNORECASE)
 _PCT_FOR = re.compile(
     rf"{_PCT.format('p')}\s+(?:of\s+(?:\w+\s+){{0,4}}?)?(?:\w+\s+){{0,2}}?(?:voted\s+|were\s+|was\s+)?(?:in favour|for\b|backed|supported|"
@@ -37,7 +38,7 @@ _TURNOUT = re.compile(rf"\bturnout\s+(?:of|was|at|:)?\s*{_PCT.format('p')}|{_PCT
 _THRESHOLD = re.compile(
     rf"\b(?:threshold|target|requirement|majority)\s+(?:of|was|at|:)?\s*{_PCT.format('p')}"
     rf"|{_PCT.format('q')}\s+(?:threshold|majority|needed|required)"
-    rf"|\b(?:needed|required|requires|need|needs|require)\s+(?:the support of\s+|the backing of\s+|at least\s+|a\s+)?"
+    rf"|\b(?:needed|required|requires|need|needs|require)\s+(?:the support of\s+|the backing of\s+|at least\s+|a\s+)*"
     rf"(?:{_PCT.format('r')}|(?P<f>two[- ]thirds|three[- ]quarters|half|a simple majority|simple majority))",
     re.IGNORECASE)
 
@@ -67,7 +68,12 @@ def read_vote(sentence: str, against: bool, member_code: str | None = None) -> V
     if threshold_pair:
         vote.percent_for = float(threshold_pair.group("got"))
         vote.threshold = float(threshold_pair.group("need"))
-    pct_for = _first(_PCT_FOR, sentence, "p", "q")
+    threshold_span = _THRESHOLD.search(sentence)
+    pct_match = _PCT_FOR.search(sentence)
+    # "needs the support of at least 50%" is the bar, not a result.
+    if pct_match and threshold_span and pct_match.start() < threshold_span.end() and threshold_span.start() < pct_match.end():
+        pct_match = None
+    pct_for = (pct_match.group("p") or pct_match.group("q")) if pct_match else None
     if pct_for and vote.percent_for is None:
         vote.percent_for = float(pct_for)
     pct_against = _first(_PCT_AGAINST, sentence, "p")
