@@ -6,13 +6,19 @@ from collections.abc import Sequence
 
 import duckdb
 
+_COLUMN_TYPES: dict[str, list[tuple[str, str]]] = {}
+
 
 def column_types(con: duckdb.DuckDBPyConnection, table: str) -> list[tuple[str, str]]:
+    """(name, type) of a table's columns; cached, as the warehouse's tables are fixed by its migrations."""
+    if table in _COLUMN_TYPES:
+        return _COLUMN_TYPES[table]
     rows = con.execute(
         "SELECT column_name, data_type FROM duckdb_columns() WHERE table_name = ? ORDER BY column_index", [table]
     ).fetchall()
     if not rows:
         raise ValueError(f"no table {table}")
+    _COLUMN_TYPES[table] = rows
     return rows
 
 
