@@ -96,11 +96,24 @@ def select_sources(
     return chosen
 
 
-def _record_outcome(paths: DataPaths, summary: RunSummary, outcome: str, note: str) -> None:
-    """Correct the run's outcome in the warehouse and publish again, so `ccgwatch runs` tells the truth."""
+def _published_outcome(paths: DataPaths, run_id: str) -> str | None:
+    from warehouse.read import connect_published
+
+    con = connect_published(paths)
+    try:
+        row = con.execute("SELECT outcome FROM crawl_runs WHERE run_id = ?", [run_id]).fetchone()
+    finally:
+        con.close()
+    return row[0] if row else None
+
+
+def _record_outcome(paths: DataPaths, summary: RunSummary, outcome: str, note: str | None = None) -> None:
+    """Make the published `crawl_runs` row say how the run ended (unless the pipeline already did)."""
     from warehouse.publish import publish
     from warehouse.runs import finish_run
 
+    if _published_outcome(paths, summary.run_id) == outcome:
+        return
     finish_run(paths, summary.run_id, outcome=outcome, notes=note)
     publish(paths)
 
@@ -138,15 +151,15 @@ def run_now(
                 reason = str(error).splitlines()[0] if str(error) else type(error).__name__
                 raise RunFailed(f"run failed: {reason} (details in the log)") from None
         if stopping.stop_requested():
-            if summary.outcome != OUTCOME_INTERRUPTED:
-                summary.outcome = OUTCOME_INTERRUPTED
-                _record_outcome(paths, summary, OUTCOME_INTERRUPTED, "stopped by a signal; the crawl resumes next run")
+            summary.outcome = OUTCOME_INTERRUPTED
+            _record_outcome(paths, summary, OUTCOME_INTERRUPTED, "stopped by a signal; the crawl resumes next run")
             message = (
                 f"run {summary.run_id} interrupted: loaded {summary.pages} pages fetched before the stop; "
                 "the next run resumes the crawl"
             )
             log.warning(message)
             raise RunInterrupted(message, stopping.stop_signal())
+        _record_outcome(paths, summary, summary.outcome)
         log.info(
             "run %s %s: %d pages, %d bytes, %d not modified, errors %s, %d new and %d changed facts",
             summary.run_id, summary.outcome, summary.pages, summary.bytes, summary.not_modified,

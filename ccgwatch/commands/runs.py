@@ -6,6 +6,7 @@ import argparse
 import csv
 import json
 import sys
+from datetime import datetime
 from pathlib import Path
 
 from ccgwatch.commands.run import data_paths
@@ -58,6 +59,39 @@ def _errors_text(errors: dict[str, int]) -> str:
     return ", ".join(f"{kind} {count}" for kind, count in sorted(errors.items())) or "-"
 
 
+def _duration(row: dict) -> str:
+    if not (row["started_at"] and row["finished_at"]):
+        return "-"
+    seconds = int((datetime.fromisoformat(row["finished_at"]) - datetime.fromisoformat(row["started_at"]))
+                  .total_seconds())
+    return f"{seconds // 3600}h{seconds // 60 % 60:02d}m" if seconds >= 3600 else f"{seconds // 60}m{seconds % 60:02d}s"
+
+
+def _size(count: int) -> str:
+    for unit in ("B", "KB", "MB"):
+        if count < 1024:
+            return f"{count:.0f} {unit}"
+        count /= 1024
+    return f"{count:.1f} GB"
+
+
+def _print_table(rows: list[dict]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(caption="new, changed: facts (events) the run added or altered", title=f"ccgwatch runs, newest first ({len(rows)} shown)")
+    for header, justify in [("run", "left"), ("took", "right"), ("outcome", "left"), ("pages", "right"),
+                            ("fetched", "right"), ("304s", "right"), ("errors", "left"), ("new", "right"),
+                            ("changed", "right")]:
+        # The run id is what `ccgwatch changes --since RUN` takes: never truncate it.
+        table.add_column(header, justify=justify, no_wrap=header == "run", min_width=16 if header == "run" else None)
+    for row in rows:
+        table.add_row(row["run_id"], _duration(row), row["outcome"] or "-", str(row["pages"]), _size(row["bytes"]),
+                      str(row["not_modified"]), _errors_text(row["errors"]), str(row["new_facts"]),
+                      str(row["changed_facts"]))
+    Console().print(table)
+
+
 def run(args: argparse.Namespace) -> int:
     if args.limit < 1:
         raise UserError("--limit must be a positive number")
@@ -71,15 +105,5 @@ def run(args: argparse.Namespace) -> int:
         for row in rows:
             writer.writerow({**row, "errors": _errors_text(row["errors"])})
     else:
-        from rich.console import Console
-        from rich.table import Table
-
-        table = Table(title=f"ccgwatch runs (newest first, {len(rows)} shown)")
-        for column in COLUMNS:
-            table.add_column(column.replace("_", " "), justify="right" if column in
-                             {"pages", "bytes", "not_modified", "new_facts", "changed_facts"} else "left")
-        for row in rows:
-            table.add_row(*[_errors_text(row[c]) if c == "errors" else str(row[c] if row[c] is not None else "-")
-                            for c in COLUMNS])
-        Console().print(table)
+        _print_table(rows)
     return 0
