@@ -151,9 +151,9 @@ class SampleWebServer(ThreadingHTTPServer):
                 response = plugin.handle(request)
                 if response is not None:
                     return response
-        file = find_static(request.path, request.query)
-        if file is None and not request.path.endswith("/") and (SITE / request.path.lstrip("/")).is_dir():
+        if not request.path.endswith("/") and (SITE / request.path.lstrip("/")).is_dir():
             return Response(status=301, headers={"Location": request.path + "/"}, cacheable=False)
+        file = find_static(request.path, request.query)
         if file is None:
             return not_found(request.path)
         body = file.read_bytes()
