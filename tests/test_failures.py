@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 from pathlib import Path
 
 import pytest
@@ -179,3 +180,38 @@ def test_crawling_the_misbehaving_host_records_each_failure_and_loses_nothing_el
     assert set(pages) == {web.url("/misbehaving/"), *(web.url(path) for path in SOUND_PAGES)}
     # The wrongly labelled Latin-1 page arrives byte for byte; decoding it is the parser's business.
     assert pages[web.url("/misbehaving/wrong-charset")] == 169
+
+
+def test_one_crawl_run_records_each_failure_per_source_and_loses_nothing(tmp_path: Path) -> None:
+    """The real crawl runner, project settings and spiders: a dead source, the misbehaving host crawled by
+    the news spider and the sample archive run side by side; each failure lands in its own source's feed."""
+    from ccgwatch.crawling import run_crawl
+    from ccgwatch.paths import DataPaths
+
+    with serve() as web:
+        dead = Source(id="sample-dead", kind="news", name="Nobody home", base_url="http://127.0.0.1:9/",
+                      allowed_domains=("127.0.0.1",), start_urls=("http://127.0.0.1:9/news/",), org_codes=())
+        misbehaving = Source(id="sample-misbehaving", kind="news", name="Misbehaving CCG (sample)",
+                             base_url=web.url("/misbehaving/"), allowed_domains=("127.0.0.1",),
+                             start_urls=(web.url("/misbehaving/"),), org_codes=())
+        archive = Source(id="sample-archive-ssot", kind="archive", name="Staffordshire CCGs (sample archive)",
+                         base_url=web.url("/archive"), allowed_domains=("127.0.0.1",),
+                         start_urls=("staffordshireccgs.nhs.uk",), org_codes=("05D",))
+        result = run_crawl([dead, misbehaving, archive], DataPaths(tmp_path), "failures-run", show_progress=False,
+                           settings={"DOWNLOAD_TIMEOUT": 2, "RETRY_ENABLED": False, "DOWNLOAD_MAXSIZE": 1024 * 1024})
+    rows: dict[str, list[dict]] = {}
+    for feed in result.feed_files:
+        source_id = feed.name.removeprefix("failures-run-").removesuffix(".jsonl")
+        rows[source_id] = [json.loads(line) for line in feed.read_text().splitlines()]
+    assert result.returncode == 0
+    assert [(row["item_type"], row["url"], row["kind"]) for row in rows["sample-dead"]] == [
+        ("fetch_error", "http://127.0.0.1:9/news/", "connection")]
+    misbehaving_errors = {row["url"]: (row["kind"], row["status"]) for row in rows["sample-misbehaving"]
+                          if row["item_type"] == "fetch_error"}
+    assert misbehaving_errors == {web.url(path): outcome for path, outcome in EXPECTED_FAILURES.items()}
+    # The news spider keeps articles, not the listing that links to them.
+    assert {row["url"] for row in rows["sample-misbehaving"] if row["item_type"] == "page"} == {
+        web.url(path) for path in SOUND_PAGES}
+    assert sorted(row["capture_time"] for row in rows["sample-archive-ssot"] if row["item_type"] == "page") == [
+        "2019-06-14T08:00:00Z", "2019-09-15T09:00:00Z", "2020-01-15T14:30:00Z"]
+    assert all(row["source_id"] == source_id for source_id, source_rows in rows.items() for row in source_rows)

@@ -1,7 +1,7 @@
 """Sample-web plug-in imitating a badly behaved host, so crawls prove they record each failure and lose nothing else.
 
 Under `/misbehaving/`: an index linking to two sound news pages and to every kind of trouble — a slow page
-(answers after `?seconds=`, default 4, longer than the tests' 2 s timeout), a 500, a missing page, a
+(answers after `?seconds=`, default 3, longer than the tests' 2 s timeout), a 500, a missing page, a
 redirect loop (two URLs pointing at each other), an endless redirect chain, a page robots.txt forbids,
 malformed HTML, a page whose bytes are Latin-1 but whose header says UTF-8, a broken PDF and a 3 MB body.
 Each path is named for what it does; `EXPECTED_FAILURES` says what a crawler should record for each.
@@ -81,7 +81,7 @@ def handle(request: Request) -> Response | None:
         items = "\n".join(f'<article><h2><a href="{link}">{link}</a></h2></article>' for link in links)
         return Response(body=INDEX.format(links=items).encode("utf-8"))
     if path == "/misbehaving/slow":
-        time.sleep(float(request.arg("seconds", "4")))
+        time.sleep(float(request.arg("seconds", "3")))
         return page("Slow page", "This answer came late.")
     if path == "/misbehaving/server-error":
         return Response(status=500, body=b"Internal Server Error", content_type="text/plain", cacheable=False)
