@@ -22,6 +22,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from ccgwatch import stopping
 from ccgwatch.paths import DataPaths
 from spiders.sources import Source, read_sources, write_sources
 
@@ -107,7 +108,9 @@ def run_crawl(
         try:
             follow(child, result, feeds, len(sources), show_progress)
         except KeyboardInterrupt:
-            child.send_signal(signal.SIGINT)  # a clean stop keeps JOBDIR resumable
+            # One SIGINT stops Scrapy cleanly (JOBDIR stays resumable); a second would force it, so the
+            # signal is passed on only if the terminal did not already deliver it to the child.
+            stopping.forward(signal.SIGINT)
             child.wait()
             raise
     result.returncode = child.returncode
