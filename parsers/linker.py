@@ -25,15 +25,17 @@ fitting state of the register is used.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import functools
+import itertools
 import re
 from dataclasses import dataclass, field
 
 import ahocorasick
 
 from parsers.model import OrgMention
-from parsers.register import DROP_APOSTROPHES, TOKEN_RE, Register, load_register, name_core, normalise_name
+from parsers.register import Register, fold, load_register, name_core, normalise_name
 from parsers.vocab import OrgKind
 
 ICB_START = dt.date(2022, 7, 1)
@@ -55,9 +57,19 @@ CCG_PLURAL = (("ccgs",), ("ccg", "s"), ("clinical", "commissioning", "groups"),
               ("clinical", "commissioning", "group", "s"))
 ICB_SUFFIXES = (("icb",), ("icbs",), ("icb", "s"), ("integrated", "care", "board"), ("integrated", "care", "boards"))
 ICS_SUFFIXES = (("ics",), ("integrated", "care", "system"), ("integrated", "care", "partnership"))
-NAME_CONNECTORS = ((), ("and",), ("nhs",), ("and", "nhs"))
+# Suffix phrases by their first word, longest first: (words, kind) with kind ccg, ccgs, icb or ics.
+SUFFIXES: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+for _options, _kind in ((CCG_SINGULAR, "ccg"), (CCG_PLURAL, "ccgs"), (ICB_SUFFIXES, "icb"), (ICS_SUFFIXES, "ics")):
+    for _option in _options:
+        SUFFIXES.setdefault(_option[0], []).append((_option, _kind))
+for _options in SUFFIXES.values():
+    _options.sort(key=lambda option: -len(option[0]))
+NO_SUFFIX = (0, "")
+PLURAL_RE = re.compile(r" (?=(ccgs|ccg s|clinical commissioning groups|clinical commissioning group s) )")
+NAME_CONNECTORS = frozenset({(), ("and",), ("&",), ("nhs",), ("and", "nhs"), ("&", "nhs")})
 LOOK_BACK_TOKENS = 300  # "the three local CCGs": how far back the area may have been named
 LOOK_AHEAD_TOKENS = 40
+MULTI_SPACE_RE = re.compile(r"  +")
 ABBREVIATION_RE = re.compile(r"\s*\(\s*(?:the\s+)?[\"'“‘]?([A-Z][A-Za-z&]*[A-Z][A-Za-z]*)[\"'”’]?\s*\)")
 GENERIC_ABBREVIATIONS = {"CCG", "CCGS", "ICB", "ICS", "NHS", "STP", "GP", "GPS", "PCN", "LMC"}
 
@@ -85,7 +97,9 @@ class _Index:
     entries: dict[str, _Entry]
     register: Register
     ccg_codes: frozenset[str]
-    snapshot_dates: tuple[dt.date, ...]
+    ccg_cores: tuple[tuple[str, str], ...]  # (code, " core ") for name-contains lookups
+    snapshot_dates: tuple[dt.date, ...]  # change dates while CCGs existed, for undated documents
+    change_dates: tuple[dt.date, ...]
 
 
 @dataclass
@@ -128,42 +142,67 @@ def _index() -> _Index:
             _entry(entries, name_core(org.name)).is_area = True
     automaton = ahocorasick.Automaton()
     for key in entries:
-        automaton.add_word(f" {key} ", key)
+        for variant in _ampersand_variants(key):
+            automaton.add_word(f" {variant}", (key, len(variant) + 1))
     automaton.make_automaton()
     ccg_codes = frozenset(org.code for org in register.organisations if org.kind == OrgKind.CCG)
-    snapshots = tuple(day for day in register.change_dates() if day < ICB_START)
-    return _Index(automaton, entries, register, ccg_codes, snapshots)
+    changes = tuple(register.change_dates())
+    snapshots = tuple(day for day in changes if day < ICB_START)
+    ccg_cores = tuple(
+        (org.code, f" {name_core(org.name)} ") for org in register.organisations if org.kind == OrgKind.CCG
+    )
+    return _Index(automaton, entries, register, ccg_codes, ccg_cores, snapshots, changes)
 
 
-def _normalised_tokens(text: str) -> tuple[str, list[str]]:
-    tokens = TOKEN_RE.findall(text)
-    joined = " ".join(tokens).lower().translate(DROP_APOSTROPHES).replace("&", "and")
-    return f" {joined} ", tokens
+def _ampersand_variants(key: str) -> list[str]:
+    """The key with each "and" also written "&" (text is matched as written; keys are stored with "and")."""
+    variants = [[]]
+    for word in key.split():
+        options = ["and", "&"] if word == "and" else [word]
+        variants = [done + [option] for done in variants for option in options]
+    return [" ".join(words) for words in variants]
+
+
+def _token_indices(norm: str, char_positions: list[int]) -> list[int]:
+    """Token index of each (ascending) position in the normalised text: count spaces incrementally."""
+    indices, previous, count = [], 0, -1
+    for position in char_positions:
+        count += norm.count(" ", previous, position + 1)
+        previous = position + 1
+        indices.append(count)
+    return indices
 
 
 def _hits(index: _Index, norm: str) -> list[_Hit]:
-    """Leftmost-longest, non-overlapping phrase matches, as token ranges."""
-    found = []
-    for end_char, key in index.automaton.iter(norm):
-        start_char = end_char - len(key) - 1  # the leading space of " key "
-        first = norm.count(" ", 0, start_char + 1) - 1
+    """Leftmost-longest, non-overlapping phrase matches that end at a word boundary, as token ranges."""
+    found = [
+        (end_char - length + 1, key)
+        for end_char, (key, length) in index.automaton.iter_long(norm)
+        if norm[end_char + 1] == " "  # keys are " words": the match must not stop inside a word
+    ]
+    starts = _token_indices(norm, [start_char for start_char, _ in found])
+    hits = []
+    for first, (_, key) in zip(starts, found, strict=True):
         entry = index.entries[key]
-        found.append(_Hit(first, first + entry.n_tokens, entry, key))
-    found.sort(key=lambda hit: (hit.start, -hit.end))
-    chosen: list[_Hit] = []
-    for hit in found:
-        if not chosen or hit.start >= chosen[-1].end:
-            chosen.append(hit)
-    return chosen
+        hits.append(_Hit(first, first + entry.n_tokens, entry, key))
+    return hits
 
 
-def _suffix(tokens: list[str], at: int, options: tuple[tuple[str, ...], ...]) -> int:
-    """Length (in tokens) of the longest option found at `at`, 0 if none."""
-    best = 0
-    for option in options:
-        if tuple(tokens[at:at + len(option)]) == option and len(option) > best:
-            best = len(option)
-    return best
+def _plural_ccgs(norm: str) -> list[tuple[int, int]]:
+    """Token ranges of "CCGs" / "clinical commissioning groups" (and "CCG's", often written for the plural)."""
+    matches = list(PLURAL_RE.finditer(norm))
+    starts = _token_indices(norm, [match.start() for match in matches])
+    return [(first, first + match.group(1).count(" ") + 1) for first, match in zip(starts, matches, strict=True)]
+
+
+def _suffix(tokens: list[str], at: int) -> tuple[int, str]:
+    """The organisation-type words at `at` ("CCG", "Clinical Commissioning Groups", "ICB", "ICS"…): (length, kind)."""
+    options = SUFFIXES.get(tokens[at]) if at < len(tokens) else None
+    if options:
+        for words, kind in options:
+            if len(words) == 1 or tuple(tokens[at:at + len(words)]) == words:
+                return len(words), kind
+    return NO_SUFFIX
 
 
 def _names_on(names: list[_Name], on: dt.date | None, historical: bool) -> list[str]:
@@ -180,58 +219,69 @@ def _names_on(names: list[_Name], on: dt.date | None, historical: bool) -> list[
 class _Linker:
     """One document's linking pass; holds the token arrays shared by the steps."""
 
-    def __init__(self, index: _Index, text: str, on: dt.date | None, tokens: list[str], norm_tokens: list[str]):
+    def __init__(self, index: _Index, text: str, on: dt.date | None, pieces: list[str], tokens: list[str],
+                 norm: str):
         self.index = index
         self.text = text
         self.on = on
-        self.tokens = norm_tokens
-        self.spans = [match.span() for match in TOKEN_RE.finditer(text)]
-        assert len(self.spans) == len(tokens)
+        self.norm = norm
+        self.tokens = tokens
+        # pieces = folded text split at every single space ("" between two spaces); piece k starts at
+        # k + the lengths of the pieces before it. Built with C-level iterators: this runs per document.
+        self.piece_starts = list(itertools.accumulate(map(len, pieces), initial=0))
+        self.piece_of_token = list(itertools.compress(range(len(pieces)), pieces))
         self.mentions: list[OrgMention] = []
-        self.consumed: set[int] = set()  # token positions already part of a mention
+        self.consumed: set[int] = set()  # where "CCGs" ended a list of names, so is no area reference
         self.last_area: _Hit | None = None
 
+    def offset(self, token: int) -> int:
+        """Where a token starts in the original text (folding keeps every character where it was)."""
+        return self.piece_of_token[token] + self.piece_starts[self.piece_of_token[token]]
+
     def mention(self, first: int, end: int, codes: tuple[str, ...], kind: OrgKind, **extra) -> None:
-        start_char, end_char = self.spans[first][0], self.spans[end - 1][1]
+        start_char = self.offset(first)
+        end_char = self.offset(end - 1) + len(self.tokens[end - 1])
         self.mentions.append(OrgMention(start_char, end_char, self.text[start_char:end_char], codes, kind, **extra))
-        self.consumed.update(range(first, end))
 
     # --- names -------------------------------------------------------------------------------------------
     def link_names(self, hits: list[_Hit]) -> None:
-        i = 0
-        while i < len(hits):
-            chain = [hits[i]]
-            while True:
-                last = chain[-1]
-                if self._ccg_suffix(last.end)[0] or self._other_suffix(last.end):
+        """Names, alone or in lists sharing a suffix ("South Kent Coast and Thanet CCGs"), and ICB names."""
+        tokens, count, i = self.tokens, len(hits), 0
+        while i < count:
+            j = i  # extend the chain while names follow each other joined by nothing, "and" or "NHS"
+            while j + 1 < count:
+                last, following = hits[j], hits[j + 1]
+                if last.end < len(tokens) and tokens[last.end] in SUFFIXES:
                     break
-                following = hits[len(chain) + i] if len(chain) + i < len(hits) else None
-                if following is None or not following.entry.names:
+                if following.start - last.end > 2 or not following.entry.names or not last.entry.names:
                     break
-                if tuple(self.tokens[last.end:following.start]) not in NAME_CONNECTORS:
+                if tuple(tokens[last.end:following.start]) not in NAME_CONNECTORS:
                     break
-                chain.append(following)
-            self._link_chain(chain)
-            i += len(chain)
+                j += 1
+            if j > i or self._may_name(hits[i]):
+                self._link_chain(hits[i:j + 1])
+            i = j + 1
 
-    def _ccg_suffix(self, at: int) -> tuple[int, bool]:
-        plural = _suffix(self.tokens, at, CCG_PLURAL)
-        if plural:
-            return plural, True
-        return _suffix(self.tokens, at, CCG_SINGULAR), False
-
-    def _other_suffix(self, at: int) -> int:
-        return _suffix(self.tokens, at, ICB_SUFFIXES) or _suffix(self.tokens, at, ICS_SUFFIXES)
+    def _may_name(self, hit: _Hit) -> bool:
+        """A phrase names an organisation only with "NHS" before it or a type word (CCG, ICB…) after it."""
+        tokens = self.tokens
+        return (hit.start > 0 and tokens[hit.start - 1] == "nhs") or (
+            hit.end < len(tokens) and tokens[hit.end] in SUFFIXES)
 
     def _has_nhs(self, hit: _Hit) -> bool:
         return hit.start > 0 and self.tokens[hit.start - 1] == "nhs"
 
     def _link_chain(self, chain: list[_Hit]) -> None:
         last = chain[-1]
-        suffix_len, plural = self._ccg_suffix(last.end)
+        suffix_len, suffix_kind = _suffix(self.tokens, last.end)
+        plural = suffix_kind == "ccgs"
+        if suffix_kind in ("icb", "ics"):
+            if len(chain) == 1:
+                self._link_footprint(last)
+            return
         if len(chain) == 1 and plural and last.entry.is_area:
             return  # "Staffordshire CCGs", "Kent and Medway CCGs": an area reference, handled below
-        if len(chain) == 1 and (self._other_suffix(last.end) or not last.entry.names):
+        if len(chain) == 1 and not last.entry.names:
             self._link_footprint(last)
             return
         for position, hit in enumerate(chain):
@@ -253,7 +303,7 @@ class _Linker:
             for code in codes[:1] if len(codes) > 1 and self.on is None else codes:
                 self.mention(first, end, (code,), OrgKind.CCG)
             if is_last and suffix_len:
-                self.consumed.update(range(hit.end, hit.end + suffix_len))
+                self.consumed.add(hit.end)
 
     def _link_footprint(self, hit: _Hit) -> None:
         """ "X ICB", "NHS X Integrated Care Board", "X ICS", and "NHS X" for an ICB once ICBs exist."""
@@ -262,8 +312,9 @@ class _Linker:
         footprint = hit.entry.footprints[0]
         nhs = self._has_nhs(hit)
         first = hit.start - 1 if nhs else hit.start
-        icb_len = _suffix(self.tokens, hit.end, ICB_SUFFIXES)
-        ics_len = 0 if icb_len else _suffix(self.tokens, hit.end, ICS_SUFFIXES)
+        suffix_len, suffix_kind = _suffix(self.tokens, hit.end)
+        icb_len = suffix_len if suffix_kind == "icb" else 0
+        ics_len = suffix_len if suffix_kind == "ics" else 0
         after_icb = self.on is None or self.on >= ICB_START
         if icb_len or (ics_len and after_icb):
             end = hit.end + (icb_len or ics_len)
@@ -289,13 +340,9 @@ class _Linker:
         areas = [hit for hit in hits if hit.entry.is_area]
         area_ending = {hit.end: hit for hit in areas}
         area_starting = {hit.start: hit for hit in areas}
-        for position, token in enumerate(self.tokens):
-            if token not in ("ccgs", "ccg", "clinical"):
-                continue
-            plural_len = _suffix(self.tokens, position, CCG_PLURAL)
-            if not plural_len or position in self.consumed:
-                continue
-            self._link_area_reference(position, position + plural_len, area_ending, area_starting, areas)
+        for start, end in _plural_ccgs(self.norm):
+            if start not in self.consumed:
+                self._link_area_reference(start, end, area_ending, area_starting, areas)
 
     def _link_area_reference(self, start: int, end: int, area_ending: dict[int, _Hit],
                              area_starting: dict[int, _Hit], areas: list[_Hit]) -> None:
@@ -331,8 +378,8 @@ class _Linker:
         if area is None:
             return
         self.last_area = area
-        codes = _resolve_key(self.index, area.key, count, self.on)
-        area_text = self.text[self.spans[area.start][0]:self.spans[area.end - 1][1]]
+        codes = _resolve_key(area.key, count, self.on)
+        area_text = self.text[self.offset(area.start):self.offset(area.end - 1) + len(self.tokens[area.end - 1])]
         self.mention(first, last, codes or (), OrgKind.CCG, area=area_text, stated_count=count,
                      resolved=codes is not None)
 
@@ -380,12 +427,24 @@ def _candidate_sets(index: _Index, key: str, day: dt.date) -> list[tuple[str, ..
     # CCGs whose own name contains the phrase ("the two Warwickshire CCGs").
     pattern = f" {key} "
     sets.append(tuple(
-        org.code for org in register.open_on(day, OrgKind.CCG) if pattern in f" {name_core(org.name)} "
+        code for code, core in index.ccg_cores if pattern in core and register.get(code).open_on(day)
     ))
     return [codes for codes in sets if codes]
 
 
-def _resolve_key(index: _Index, key: str, count: int | None, on: dt.date | None) -> tuple[str, ...] | None:
+def _resolve_key(key: str, count: int | None, on: dt.date | None) -> tuple[str, ...] | None:
+    """Member codes of an area phrase on a date (any snapshot date when undated), checked against count."""
+    if on is not None:
+        # The register only changes on its change dates: resolve (and cache) per period, not per day.
+        changes = _index().change_dates
+        period = bisect.bisect_right(changes, on)
+        on = changes[period - 1] if period else on
+    return _resolve_key_cached(key, count, on)
+
+
+@functools.lru_cache(maxsize=8192)
+def _resolve_key_cached(key: str, count: int | None, on: dt.date | None) -> tuple[str, ...] | None:
+    index = _index()
     days = [on] if on is not None else list(reversed(index.snapshot_dates))
     for day in days:
         for codes in _candidate_sets(index, key, day):
@@ -398,7 +457,7 @@ def _resolve_key(index: _Index, key: str, count: int | None, on: dt.date | None)
 
 def resolve_area(area: str, count: int | None, on: dt.date | None) -> tuple[str, ...] | None:
     """Codes of the CCGs an area phrase ("Staffordshire", "Kent and Medway") stood for on `on`, or None."""
-    return _resolve_key(_index(), normalise_name(area), count, on)
+    return _resolve_key(normalise_name(area), count, on)
 
 
 def footprint_for_area(area: str) -> str | None:
@@ -410,11 +469,13 @@ def footprint_for_area(area: str) -> str | None:
 def link_organisations(text: str, on: dt.date | None) -> list[OrgMention]:
     """Every CCG/ICB mention and area reference in `text`, resolved as of `on` (the document's date)."""
     index = _index()
-    norm, tokens = _normalised_tokens(text)
+    pieces = fold(text).split(" ")
+    tokens = list(filter(None, pieces))
+    norm = f" {' '.join(tokens)} "
     hits = _hits(index, norm)
     if not hits:
         return []
-    linker = _Linker(index, text, on, tokens, norm.split())
+    linker = _Linker(index, text, on, pieces, tokens, norm)
     linker.link_names(hits)
     linker.link_areas(hits)
     linker.link_abbreviations()

@@ -33,16 +33,23 @@ ORGANISATION_COLUMNS = (
 )
 
 
-# Words, with apostrophes inside them ("Queen's"), and "&" as a word of its own so it can become "and".
-TOKEN_RE = re.compile(r"[^\W_]+(?:['’][^\W_]+)*|&")
-DROP_APOSTROPHES = str.maketrans("", "", "'’")
+# One byte per character: ASCII letters lower-cased, digits and "&" kept, everything else a space. Names in
+# the register are ASCII; a non-ASCII character (curly quote, dash, accent) separates words like punctuation.
+_FOLD_TABLE = bytes(
+    code + 32 if 65 <= code <= 90 else code if 48 <= code <= 57 or 97 <= code <= 122 or code == 38 else 32
+    for code in range(256)
+)
 _NAME_AFFIXES = re.compile(r"^(?:nhs )|(?: (?:ccg|clinical commissioning group|integrated care board|icb))$")
+
+
+def fold(text: str) -> str:
+    """`text` with the same length, lower-cased ASCII words separated by spaces (see _FOLD_TABLE)."""
+    return text.encode("ascii", "replace").translate(_FOLD_TABLE).decode("ascii")
 
 
 def normalise_name(text: str) -> str:
     """Lower-case words joined by single spaces: punctuation, hyphens, line breaks and apostrophes go, & → and."""
-    joined = " ".join(TOKEN_RE.findall(text)).lower().translate(DROP_APOSTROPHES)
-    return joined.replace("&", "and")
+    return " ".join("and" if word == "&" else word for word in fold(text).split())
 
 
 def name_core(name: str) -> str:
@@ -147,8 +154,10 @@ class Register:
         return line
 
     def change_dates(self) -> list[dt.date]:
-        """Every date on which some organisation opened: the days the map of CCGs/ICBs changed."""
-        return sorted({org.opened for org in self.organisations})
+        """Every day on which some organisation opened or first stood closed: the days the map changed."""
+        opened = {org.opened for org in self.organisations}
+        closed = {org.closed + dt.timedelta(days=1) for org in self.organisations if org.closed}
+        return sorted(opened | closed)
 
 
 def _unique(codes: Iterable[str]) -> list[str]:
