@@ -10,7 +10,7 @@ from parsers.vocab import Body, EventType, Outcome
 # A condition or supposition: nothing in the sentence has happened ("If NHS England were not in favour ...").
 CONDITIONAL = re.compile(
     r"^\s*(?:if|unless|should (?:the|they|it|NHS)|were (?:the|they|it)|in the event)\b|,\s*if\b|\bif (?:the|a|any|NHS|they|it|we|GP|members|this)\b"
-    r"|\bwhat would happen\b|\bwhether\b",
+    r"|\bwhat would happen\b",
     re.IGNORECASE,
 )
 # Modal or speculative wording: a step that would, could or may happen is not a step that happened.
@@ -19,7 +19,7 @@ HEDGE = re.compile(
     r"|\bpotential(?:ly)? option\b|\bone (?:potential |possible )?option\b|\bsubject to\b|\bawait(?:ing|s)?\b"
     r"|\bany (?:application|decision|proposal|merger)\b|\bintend(?:s|ed)? to\b|\bplan(?:s|ned)? to\b|\baim(?:s|ed)? to\b"
     r"|\bexpected to\b|\bhoping to\b|\bhope to\b|\bseek(?:s|ing)? to\b|\bwant(?:s)? to\b|\blikely\b|\bunlikely\b"
-    r"|\bset to\b|\bdue to\b|\bpending\b|\bif\b|\bunless\b|\bpossible\b|\bpossibly\b",
+    r"|\bset to\b|\bdue to\b|\bpending\b|\bif\b|\bunless\b|\bpossible\b|\bpossibly\b|\bwhether\b",
     re.IGNORECASE,
 )
 # Denials: "no decisions have been made", "has not yet applied", "did not approve".
@@ -81,7 +81,7 @@ PATTERNS: dict[EventType, re.Pattern[str]] = {
         re.IGNORECASE),
     EventType.GOVERNING_BODY_DECISION: re.compile(
         r"\b(?:governing bod(?:y|ies)|boards?(?! of (?:NHS England|directors of the trust))|the CCGs|all (?:\w+ )?CCGs|each CCG)"
-        r"\s+(?:[\w’'-]+,?\s+){0,16}?"
+        r"\s+(?:(?!that\b)[\w’'-]+,?\s+){0,16}?"
         r"(?:have |has |had )?(?:unanimously |formally |each |all |now )?(?:agreed|approved|voted|decided|supported|endorsed|ratified|"
         r"rejected|resolved|recommended|backed|signed off|made a recommendation|gave (?:their|its) (?:support|approval|backing))\b"
         r"|\b(?:approved|agreed|endorsed|ratified|supported|backed|rejected) by (?:the |their |its |each |both |all )?(?:\w+ )?"
@@ -89,7 +89,7 @@ PATTERNS: dict[EventType, re.Pattern[str]] = {
         re.IGNORECASE),
     EventType.CONSULTATION_START: re.compile(
         r"\b(?:consultation|engagement (?:exercise|period)|listening exercise)\w*\s+(?:\w+\s+){0,4}?(?:had |has |have |was |is |will |)"
-        r"(?:start|began|begin|launch|open|run|ran|go live|went live|kick)\w*"
+        r"(?:start|began|begun|begin|launch|open|run|ran|go live|went live|kick)\w*"
         r"|\b(?:launch|start|open|began|begin)\w*\s+(?:a |an |the |its |their )?(?:\w+\s+){0,3}?(?:consultation|engagement)\b"
         r"|\b(?:want|like|wish)s? to hear (?:your|the) views\b|\bhave your say\b|\b(?:are|is|now) consulting\b"
         r"|\bconsultation (?:is (?:now )?open|on (?:the|their|its) proposals?|period)\b|\bseek(?:ing|s)? (?:the )?(?:public'?s? )?(?:views|feedback)\b"
@@ -133,7 +133,7 @@ EXPLORATORY = re.compile(r"\b(?:to )?(?:explore|consider|look (?:at|into)|invest
 
 AGAINST = re.compile(
     r"\b(?:against|reject\w*|turned down|voted down|oppos\w+|refus\w+|did not (?:support|back|approve|agree)|not support\w*"
-    r"|failed to (?:win|secure|reach|achieve|get)|fell short|no vote|said no|threw out|thrown out|blocked|declined"
+    r"|failed to (?:win|secure|reach|achieve|get)|fell short|no vote|said no|threw out|thrown out|blocked"
     r"|tied|not carried|was lost|were lost|defeated|did not pass|not passed|short of)\b",
     re.IGNORECASE)
 FOR = re.compile(
@@ -150,8 +150,12 @@ PENDING = re.compile(
     r"|(?:voting|ballot|poll) (?:closes|opens|will close|will open)|votes? (?:will|is due to) (?:be held|take place|close))\b",
     re.IGNORECASE)
 
-ADVICE = re.compile(r"\b(?:advis|urg|call(?:ed|ing)? on|encourag|ask|told|recommend)\w*\s+(?:that\s+)?(?:\w+\s+){0,4}?(?:to )?"
-                    r"(?:reject|back|support|vote|oppose|approve)|\bmake sure (?:\w+\s+){0,3}votes\b", re.IGNORECASE)
+ADVICE = re.compile(r"(?<!\bbe )(?<!\bbeen )(?<!\bbeing )(?<!\bwere )(?<!\bare )\b(?:advis|urg|call(?:ed|ing)? on|encourag|ask|told|recommend)\w*\s+(?:that\s+)?(?:\w+\s+){0,4}?(?:to )?"
+                    r"(?:reject|back|support|vote|oppose|approve)|\bmake sure (?:\w+\s+){0,3}votes\b"
+                    r"|\b(?:declined|refused|unable) to comment\b", re.IGNORECASE)
+# An option among others, or a step that "would require" something, is not yet a proposal.
+NOT_PROPOSED = re.compile(r"\b(?:one|a|another|an) (?:potential |possible )?option\b|\bwould (?:require|need|have to)\b"
+                          r"|\bany (?:application|proposal)\b|\bno (?:final )?decisions?\b", re.IGNORECASE)
 VOTE_CLOSED = re.compile(r"\b(?:vot\w+|ballot\w*|poll)\s+(?:\w+\s+){0,6}?(?:closed|ended|took place|was held|were counted|"
                          r"concluded|finished)\b|\b(?:received|announced|published|declared) the results? of the (?:\w+\s+){0,2}"
                          r"(?:votes?|ballots?)", re.IGNORECASE)
@@ -159,7 +163,7 @@ APPLY_DECISION = re.compile(r"\b(?:to (?:submit|make|send|lodge)\s+(?:\w+\s+){0,
                             re.IGNORECASE)
 PLANNED_EFFECTIVE = re.compile(
     r"\b(?:will|would|is to|are to|is due to|are due to|is set to|are set to) (?:formally |officially |legally )?(?:come into (?:being|existence|effect)|be (?:formally |officially )?"
-    r"(?:established|created|formed|launched)|go live|replace|launch|start operating|begin operating|take over|take effect)\b"
+    r"(?:established|created|formed|launched|replaced)|go live|replace|launch|start operating|begin operating|take over|take effect)\b"
     r"|\b(?:takes?|comes?) (?:effect|into being)\b",
     re.IGNORECASE)
 GP_BODY = re.compile(r"\b(?:GPs?|members?|member practices|practices?|memberships?|GP practices|constituent practices|LMC)\b",
@@ -206,7 +210,7 @@ def _vote_outcome(sentence: str) -> Outcome | None:
     return None
 
 
-START_VERB = re.compile(r"\b(?:start|began|begin|launch|open|run|ran|kick|went live|go live|commenc)\w*", re.IGNORECASE)
+START_VERB = re.compile(r"\b(?:start|began|begun|begin|launch|open|run|ran|kick|went live|go live|commenc)\w*", re.IGNORECASE)
 END_VERB = re.compile(r"\b(?:clos|end|conclud|finish|until|deadline)\w*", re.IGNORECASE)
 CLAUSE_BREAK = re.compile(r";\s+|,?\s+(?:and|but) that\s+|,\s+(?:but|even though|although|though|while|whereas|which|after"
                           r"|before|when|so|as)\s+|\s+but\s+|\s+(?:even though|although|whereas)\s+|:\s+", re.IGNORECASE)
@@ -249,7 +253,8 @@ def classify(sentence: str) -> list[Cue]:
         return []
     found = {kind: pattern.search(sentence) for kind, pattern in PATTERNS.items()}
     found = {kind: match for kind, match in found.items() if match}
-    if not found:
+    planned = PLANNED_EFFECTIVE.search(sentence)
+    if not found and not planned:
         return []
     spans = clauses(sentence)
     whole = _mood(sentence)
@@ -317,7 +322,9 @@ def classify(sentence: str) -> list[Cue]:
             add(kind, body, outcome, "exploratory" if exploratory else _apply_flag(sentence))
         elif outcome is None and VOTE_CLOSED.search(sentence):
             cues.append(Cue(EventType.MEMBER_VOTE, vote.start(), vote.end(), Body.GP_MEMBERS, None, "date_only"))
-    elif governing:
+    elif governing and not _overlaps(governing, found.get(EventType.APPROVAL)) and not (
+            {EventType.WITHDRAWAL, EventType.DEFERRAL, EventType.REJECTION} & {c.type for c in cues}):
+        # "The CCGs have decided not to proceed" is the withdrawal itself; "NHS England approved" is not a board's decision.
         clause_text = clause_of(governing.start()) if len(spans) > 1 else sentence
         clause = _mood(clause_text)
         if (clause.decisive or PENDING.search(clause_text)) and not clause.conditional:
@@ -334,7 +341,6 @@ def classify(sentence: str) -> list[Cue]:
     if EventType.MEETING in found and EventType.PUBLIC_MEETING not in found and not mood(EventType.MEETING).conditional:
         add(EventType.MEETING, Body.OTHER)
     effective = mood(EventType.EFFECTIVE) if EventType.EFFECTIVE in found else None
-    planned = PLANNED_EFFECTIVE.search(sentence)
     if effective and effective.decisive and not effective.future:
         add(EventType.EFFECTIVE)
     elif planned and not _mood(clause_of(planned.start())).negated and not _mood(clause_of(planned.start())).conditional:
@@ -342,9 +348,15 @@ def classify(sentence: str) -> list[Cue]:
     # A sentence reporting a decision on the plan implies the proposal; it is not a separate proposal event.
     decided = {EventType.MEMBER_VOTE, EventType.GOVERNING_BODY_DECISION, EventType.APPLICATION, EventType.APPROVAL,
                EventType.REJECTION, EventType.EFFECTIVE, EventType.WITHDRAWAL, EventType.DEFERRAL, EventType.PROPOSAL}
-    if EventType.PROPOSAL in found and not mood(EventType.PROPOSAL).negated and not any(c.type in decided for c in cues):
+    proposal_ok = EventType.PROPOSAL in found and not mood(EventType.PROPOSAL).negated and not ADVICE.search(sentence) \
+        and not NOT_PROPOSED.search(sentence)
+    if proposal_ok and not any(c.type in decided for c in cues):
         add(EventType.PROPOSAL)
     return cues
+
+
+def _overlaps(first: re.Match[str], second: re.Match[str] | None) -> bool:
+    return second is not None and first.start() < second.end() and second.start() < first.end()
 
 
 def _apply_flag(sentence: str) -> str:

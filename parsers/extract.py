@@ -14,7 +14,7 @@ from parsers.register import Register, load_register, name_core
 from parsers.relevance import is_merger_sentence, mentions_commissioner
 from parsers.sentences import Sentence, split_sentences
 from parsers.status import grouping_status
-from parsers.vocab import EventType, OrgKind, Outcome
+from parsers.vocab import EventType, OrgKind, Outcome, Status
 from parsers.votes import NUMBER_WORDS, read_vote
 
 CONTEXT_WINDOW = 3  # sentences after a merger sentence that still talk about that merger
@@ -397,11 +397,11 @@ def extract(page: PageText) -> Extraction:
         return Extraction(relevant=False)
     published = page_date_value(page.published)
     reading = _Page(text, published, sentences, find_dates(text, page.published), link_organisations(text, published))
-    previous_has_commissioner = False
-    for sentence in sentences:
-        # A commissioner named in the sentence before still frames "They propose to merge".
-        reading.merger.append(is_merger_sentence(sentence.text, previous_has_commissioner))
-        previous_has_commissioner = mentions_commissioner(sentence.text)
+    named = [mentions_commissioner(sentence.text) for sentence in sentences]
+    for index, sentence in enumerate(sentences):
+        # A commissioner named in the last few sentences still frames "They propose to merge".
+        recent = any(named[max(0, index - 3):index])
+        reading.merger.append(is_merger_sentence(sentence.text, recent))
     if not any(reading.merger):
         return Extraction(relevant=False)
     reading.in_context = [False] * len(sentences)
@@ -439,7 +439,9 @@ def extract(page: PageText) -> Extraction:
         return Extraction(relevant=False)
     events, hints = _read_events(reading, groupings, kept, register)
     for number, grouping in enumerate(groupings):
-        grouping.status = grouping_status([e for e in events if e.grouping == number], hints)
+        status = grouping_status([e for e in events if e.grouping == number], hints)
+        # A grouping is only read from a sentence about merging, so with no steps told it is at least proposed.
+        grouping.status = Status.PROPOSED if status is Status.UNKNOWN else status
     return Extraction(relevant=True, groupings=groupings, events=events)
 
 

@@ -23,13 +23,15 @@ _COUNT_FOR = re.compile(
     re.IGNORECASE)
 _COUNT_AGAINST = re.compile(
     rf"\b(?P<n>{_NUM})\s+(?:{_NOT_VOTERS}\w+\s+){{0,3}}?(?:voted |were |was )?(?:against|opposed|rejected|said no|votes? against)", re.IGNORECASE)
-_ABSTAIN = re.compile(rf"\b(?P<n>{_NUM})\s+(?:\w+\s+){{0,2}}?abstain\w*|\babstentions?\s*(?:of|:)?\s*(?P<m>{_NUM})\b", re.IGNORECASE)
+_ABSTAIN = re.compile(rf"\b(?P<n>{_NUM})\s+(?:\w+\s+){{0,2}}?abst(?:ain|ention)\w*|\babstentions?\s*(?:of|:)?\s*(?P<m>{_NUM})\b",
+                      re.IGNORECASE)
 _PCT_THRESHOLD = re.compile(rf"{_PCT.format('got')}\s+(?:[\w,]+\s+){{0,3}}?against\s+(?:a|the)\s+(?:required\s+|needed\s+)?"
                             rf"{_PCT.format('need')}\s+(?:threshold|target|requirement|bar)", re.IGNORECASE)
 _PCT_FOR = re.compile(
     rf"{_PCT.format('p')}\s+(?:of\s+(?:\w+\s+){{0,4}}?)?(?:\w+\s+){{0,2}}?(?:voted\s+|were\s+|was\s+)?(?:in favour|for\b|backed|supported|"
     rf"approved|said yes|in support|voted yes|support)"
-    rf"|(?:in favour|support|backing|yes vote|vote for)\w*\s+(?:of|from|was|by|at)\s+(?:\w+\s+){{0,2}}?{_PCT.format('q')}",
+    rf"|(?:in favour|support|backing|yes vote|vote for)\w*\s+(?:of|from|was|by|at)\s+(?:\w+\s+){{0,2}}?{_PCT.format('q')}"
+    rf"|(?:backed|supported|approved|voted for|endorsed)\s+(?:\w+\s+){{0,3}}?by\s+{_PCT.format('r')}",
     re.IGNORECASE)
 _PCT_AGAINST = re.compile(
     rf"{_PCT.format('p')}\s+(?:of\s+(?:\w+\s+){{0,4}}?)?(?:\w+\s+){{0,2}}?(?:voted\s+|were\s+|was\s+)?(?:against|opposed|rejected|said no|voted no)",
@@ -73,7 +75,7 @@ def read_vote(sentence: str, against: bool, member_code: str | None = None) -> V
     # "needs the support of at least 50%" is the bar, not a result.
     if pct_match and threshold_span and pct_match.start() < threshold_span.end() and threshold_span.start() < pct_match.end():
         pct_match = None
-    pct_for = (pct_match.group("p") or pct_match.group("q")) if pct_match else None
+    pct_for = (pct_match.group("p") or pct_match.group("q") or pct_match.group("r")) if pct_match else None
     if pct_for and vote.percent_for is None:
         vote.percent_for = float(pct_for)
     pct_against = _first(_PCT_AGAINST, sentence, "p")

@@ -1,0 +1,253 @@
+"""Merger fact extraction: sentence → events, vote counts, status rules, fixture pages, and `ccgwatch extract`."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from ccgwatch.cli import main
+from parsers.events import classify
+from parsers.extract import extract, extraction_to_json
+from parsers.model import Event, PageText, PartialDate
+from parsers.status import grouping_status
+from parsers.text import page_text
+from parsers.vocab import EventType, Outcome, Status
+from parsers.votes import read_vote
+
+PAGES = Path(__file__).parent / "fixtures" / "pages"
+
+
+def cues(sentence: str) -> list[tuple[str, str | None, str]]:
+    return [(str(c.type), str(c.outcome) if c.outcome else None, c.flag) for c in classify(sentence)]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # Proposals, including options put to members.
+        ("They are now proposing to formalise these arrangements by creating a single commissioning organisation.",
+         [("proposal", None, "")]),
+        ("GP members voted for the CCGs to explore two options: a single team or a merger.",
+         [("member_vote", "for", "exploratory")]),
+        ("In December 2018 the CCGs made an application to NHS England confirming their intention to merge.",
+         [("proposal", None, "")]),
+        # Votes with their result, or pending.
+        ("GPs have voted against proposals to merge six clinical commissioning groups in Staffordshire.",
+         [("member_vote", "against", "")]),
+        ("Across the eight CCGs, 86 per cent of practices that took part supported the proposal.",
+         [("member_vote", "for", "")]),
+        ("GP member practices in each CCG will be asked to vote in September 2019.", [("member_vote", "pending", "")]),
+        ("Voting closed on 28 June 2019.", [("member_vote", None, "date_only")]),
+        ("The LMC recommends that practices vote against the proposal.", []),
+        # Governing bodies, applications and NHS England's answer.
+        ("The Governing Bodies in Common AGREED to submit the merger application to NHS England.",
+         [("governing_body_decision", "for", "apply")]),
+        ("The CCGs applied in September after their GP members voted in favour of the change.",
+         [("application", None, ""), ("member_vote", "for", "")]),
+        ("NHS England has approved the merger of the eight clinical commissioning groups in Kent and Medway.",
+         [("approval", "for", "")]),
+        ("NHS England turned down the application from the two Hertfordshire CCGs.", [("rejection", "against", "")]),
+        ("The CCGs have decided not to proceed with the merger.", [("withdrawal", None, "")]),
+        ("The merger has been put back to April 2021.", [("deferral", None, "")]),
+        # Effective dates: a fact when past, a plan when announced ahead.
+        ("NHS Lincolnshire CCG was established on 1 April 2020.", [("effective", None, "")]),
+        ("NHS North Yorkshire CCG will be formally established on 1 April 2020.", [("effective", None, "planned")]),
+        # Consultations and meetings.
+        ("The consultation had started in May and would conclude in July 2019.",
+         [("consultation_start", None, ""), ("consultation_end", None, "")]),
+        ("A public meeting is being held on June 20 at the fire station.", [("public_meeting", None, "")]),
+        ("The governing bodies will meet in common on 30 July to decide whether to proceed.", [("meeting", None, "")]),
+        # Hedging, conditions, negation and questions are not events.
+        ("A merger of CCGs is one potential option, but no decisions have been made at this stage.", []),
+        ("A proposal to merge would require all the CCGs to seek the views of their members.", []),
+        ("If NHS England were not in favour of option 2, the CCGs could look at alternatives next year.", []),
+        ("Any application to merge would then have to be made to NHS England.", []),
+        ("Have all eight CCGs approved the plans?", []),
+        ("The CCGs declined to comment on the vote ahead of the meeting.", []),
+        # A hedge in one clause does not hedge another.
+        (("The Board heard that NHS England had approved the merger on 20 October and that a single CCG would "
+         "come into being on 1 April 2021."), [("approval", "for", ""), ("effective", None, "planned")]),
+    ],
+)
+def test_classify_sentence(sentence: str, expected: list[tuple[str, str | None, str]]) -> None:
+    assert cues(sentence) == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "against", "expected"),
+    [
+        ("Across the CCGs, 86 per cent of practices voted in favour.", False, {"percent_for": 86.0}),
+        ("In Norwich, the practices voted 13 to one in favour.", False, {"count_for": 13, "count_against": 1}),
+        ("The practices voted 13 to one against.", True, {"count_for": 1, "count_against": 13}),
+        ("Only 35% of practices voted in favour, against a 50% threshold.", False, {"percent_for": 35.0, "threshold": 50.0}),
+        ("West Cheshire, 29 in favour, 5 against and 2 abstentions.", False,
+         {"count_for": 29, "count_against": 5, "count_abstain": 2}),
+        ("The change needs the support of at least 50% of member practices.", False, {"threshold": 50.0}),
+        ("Members backed it by 86 per cent on a turnout of 91 per cent.", False, {"percent_for": 86.0, "turnout": 91.0}),
+        ("GP practices in all five CCGs voted in favour.", False, None),
+    ],
+)
+def test_read_vote(sentence: str, against: bool, expected: dict | None) -> None:
+    vote = read_vote(sentence, against)
+    if expected is None:
+        assert vote is None
+    else:
+        assert {k: v for k, v in vars(vote).items() if v is not None} == expected
+
+
+def event(kind: EventType, date: str | None = None, outcome: Outcome | None = None) -> Event:
+    return Event(grouping=0, type=kind, evidence="", date=date, outcome=outcome)
+
+
+@pytest.mark.parametrize(
+    ("events", "expected"),
+    [
+        ([], Status.UNKNOWN),
+        ([event(EventType.PROPOSAL)], Status.PROPOSED),
+        ([event(EventType.PROPOSAL), event(EventType.CONSULTATION_START, "2019-05")], Status.CONSULTING),
+        ([event(EventType.MEMBER_VOTE, outcome=Outcome.FOR), event(EventType.APPLICATION, "2019-09"),
+          event(EventType.APPROVAL, "2019-10")], Status.APPROVED),
+        # A lost vote after the consultation stops the merger ...
+        ([event(EventType.CONSULTATION_START, "2019-05"), event(EventType.MEMBER_VOTE, "2019-09", Outcome.AGAINST)],
+         Status.VOTE_AGAINST),
+        # ... one memberships' "no" beats the others' "yes" ...
+        ([event(EventType.MEMBER_VOTE, outcome=Outcome.FOR), event(EventType.MEMBER_VOTE, outcome=Outcome.AGAINST)],
+         Status.VOTE_AGAINST),
+        # ... but an approval that came later wins over an earlier lost vote.
+        ([event(EventType.MEMBER_VOTE, "2020-07", Outcome.AGAINST), event(EventType.APPROVAL, "2020-10")],
+         Status.APPROVED),
+        ([event(EventType.APPLICATION, "2020-09"), event(EventType.REJECTION, "2020-11")], Status.REJECTED),
+        ([event(EventType.APPROVAL, "2019-10"), event(EventType.DEFERRAL)], Status.DEFERRED),
+        ([event(EventType.PROPOSAL), event(EventType.WITHDRAWAL, "2020-03")], Status.ABANDONED),
+        ([event(EventType.APPROVAL, "2019-10"), event(EventType.EFFECTIVE, "2020-04-01")], Status.MERGED),
+    ],
+)
+def test_grouping_status(events: list[Event], expected: Status) -> None:
+    assert grouping_status(events) == expected
+
+
+def read(name: str) -> dict:
+    path = PAGES / name
+    return extraction_to_json(name, extract(page_text(path.read_bytes(), "text/plain", path.as_uri())))
+
+
+def summary(result: dict) -> list[tuple]:
+    return [(e["grouping"], e["type"], e["outcome"], e["date"]) for e in result["events"]]
+
+
+STAFFS = ["04Y", "05D", "05G", "05Q", "05V", "05W"]
+KENT = ["09C", "09E", "09J", "09W", "10A", "10D", "10E", "99J"]
+
+
+def test_select_committee_decision_page() -> None:
+    result = read("staffs_select_committee_decision.txt")
+    assert result["relevant"] is True
+    [grouping] = result["groupings"]
+    assert (grouping["members"], grouping["n_members_stated"], grouping["area"], grouping["target_date"],
+            grouping["status"]) == (STAFFS, 6, "Staffordshire and Stoke-on-Trent", "2020-04", "consulting")
+    assert summary(result) == [
+        (0, "proposal", None, None),
+        (0, "consultation_start", None, "2019-05"),
+        (0, "consultation_end", None, "2019-07"),
+        (0, "public_meeting", None, None),
+        (0, "meeting", None, "2019-07-15"),
+    ]
+    assert result["events"][1]["evidence"] == "The consultation had begun in May and would end in July 2019."
+
+
+def test_news_story_with_public_meeting() -> None:
+    result = read("staffs_public_meeting_news.txt")
+    [grouping] = result["groupings"]
+    assert (grouping["members"], grouping["target_date"], grouping["status"]) == (STAFFS, "2020-04", "consulting")
+    assert (0, "public_meeting", None, "2019-06-20") in summary(result)
+    # A letter stating an intention is part of the proposal, not an application.
+    assert "application" not in {e["type"] for e in result["events"]}
+
+
+def test_options_put_to_members_are_a_proposal() -> None:
+    result = read("coventry_scrutiny_agenda_item.txt")
+    [grouping] = result["groupings"]
+    assert (grouping["members"], grouping["n_members_stated"], grouping["area"], grouping["status"]) == (
+        ["05A", "05H", "05R"], 3, "Coventry and Warwickshire", "proposed")
+    assert {e["type"] for e in result["events"]} == {"proposal"}
+
+
+def test_strategic_commissioner_faq_decides_no_merger() -> None:
+    result = read("kent_medway_strategic_commissioner_faq.txt")
+    [grouping] = result["groupings"]
+    assert (grouping["members"], grouping["n_members_stated"], grouping["area"], grouping["target_date"],
+            grouping["status"]) == (KENT, 8, "Kent and Medway", "2019-04", "proposed")
+    assert summary(result) == [(0, "proposal", None, None), (0, "governing_body_decision", "for", "2018-03")]
+
+
+def test_digest_vote_against_and_no_grouping_from_other_stories() -> None:
+    result = read("trade_digest_staffs_vote.txt")
+    [grouping] = result["groupings"]
+    assert (grouping["members"], grouping["n_members_stated"], grouping["status"]) == (STAFFS, 6, "vote_against")
+    votes = [e for e in result["events"] if e["type"] == "member_vote"]
+    assert [(e["body"], e["outcome"], e["date"]) for e in votes] == [("gp_members", "against", None)]
+    # No page date: "last year" and "this evening" stay unresolved.
+    assert all(e["date"] is None for e in result["events"])
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Two hospital trusts in Sussex will merge next April. The CCG welcomed the plan.",
+        "Two GP practices in Leeds will merge their contracts from April. NHS Leeds CCG approved the request.",
+        "NHS Sheffield CCG governing body discussed the flu vaccination programme for 2019/20.",
+        "The council will merge its housing and planning departments.",
+    ],
+)
+def test_distractors_are_not_relevant(text: str) -> None:
+    result = extract(PageText(title="", text=text, published=PartialDate("2019-10-01")))
+    assert (result.relevant, result.groupings, result.events) == (False, [], [])
+
+
+def test_icb_clusters_from_a_list() -> None:
+    text = ("West Midlands ICBs pair up\n\nSix integrated care boards in the West Midlands will form three clusters.\n"
+            "The clusters are:\n- NHS Birmingham and Solihull ICB with NHS Black Country ICB;\n"
+            "- NHS Herefordshire and Worcestershire ICB with NHS Coventry and Warwickshire ICB.")
+    result = extract(PageText(title="West Midlands ICBs pair up", text=text, published=PartialDate("2025-06-02")))
+    assert [sorted(g.members) for g in result.groupings] == [["QHL", "QUA"], ["QGH", "QWU"]]
+    assert [str(g.status) for g in result.groupings] == ["proposed", "proposed"]
+
+
+def test_per_ccg_results_against_a_threshold() -> None:
+    text = ("Merger vote results\n\nThe six CCGs in Staffordshire and Stoke-on-Trent received the results of the "
+            "votes on the proposal to merge into a single CCG today.\nA change needs the support of at least 50% of "
+            "member practices in each CCG. The results were:\n- NHS Cannock Chase CCG: 62% in favour\n"
+            "- NHS North Staffordshire CCG: 28% in favour")
+    result = extract(PageText(title="Merger vote results", text=text, published=PartialDate("2019-09-17")))
+    votes = [(e.outcome, e.date, e.vote.member_code, e.vote.percent_for, e.vote.threshold)
+             for e in result.events if e.type is EventType.MEMBER_VOTE]
+    assert votes == [(Outcome.FOR, "2019-09-17", "04Y", 62.0, 50.0), (Outcome.AGAINST, "2019-09-17", "05G", 28.0, 50.0)]
+    assert result.groupings[0].status is Status.VOTE_AGAINST
+
+
+def test_cli_json_one_line_per_file_and_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    broken = tmp_path / "broken.pdf"
+    broken.write_bytes(b"%PDF-1.4 nothing here")
+    files = [str(PAGES / "trade_digest_staffs_vote.txt"), str(tmp_path / "missing.txt"), str(broken),
+             str(PAGES / "staffs_public_meeting_news.txt")]
+    code = main(["extract", *files, "--json", "--published", "2019-06-13"])
+    captured = capsys.readouterr()
+    rows = [json.loads(line) for line in captured.out.splitlines()]
+    assert code == 1
+    assert [row["file"] for row in rows] == [files[0], files[3]]
+    assert set(rows[0]) == {"file", "relevant", "groupings", "events"}
+    assert set(rows[0]["groupings"][0]) >= {"members", "member_names", "n_members_stated", "area", "target_date", "status"}
+    assert set(rows[0]["events"][0]) >= {"grouping", "type", "body", "outcome", "date", "detail", "evidence"}
+    # With --published the evening meeting is dated.
+    assert (0, "meeting", None, "2019-06-13") in summary(rows[0])
+    errors = captured.err.strip().splitlines()
+    assert len(errors) == 2 and "missing.txt" in errors[0] and "broken.pdf" in errors[1]
+
+
+def test_cli_summary_and_bad_date(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["extract", str(PAGES / "coventry_scrutiny_agenda_item.txt")]) == 0
+    out = capsys.readouterr().out
+    assert "Coventry and Warwickshire: 05A, 05H, 05R (3 stated); status proposed" in out
+    assert main(["extract", str(PAGES / "coventry_scrutiny_agenda_item.txt"), "--published", "June"]) == 2
