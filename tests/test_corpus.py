@@ -21,7 +21,7 @@ from parsers.vocab import Body, EventType, Outcome, Status
 CORPUS = Path(__file__).parent / "corpus"
 DATA = Path(__file__).parent.parent / "parsers" / "data"
 LABELS: list[dict] = json.loads((CORPUS / "labels.json").read_text(encoding="utf-8"))
-DOCUMENT_SUFFIXES = {".txt", ".html"}
+DOCUMENT_SUFFIXES = {".txt", ".html", ".pdf"}
 DATE_PATTERN = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 
 # How far each event type takes a grouping; a positive status must reach at least this far.
@@ -66,9 +66,13 @@ def test_every_document_has_exactly_one_label() -> None:
 
 
 @pytest.mark.parametrize("label", LABELS, ids=ids)
-def test_document_reads_as_utf8_with_a_title(label: dict) -> None:
-    text = (CORPUS / label["file"]).read_text(encoding="utf-8")
-    if label["file"].endswith(".txt"):
+def test_document_has_a_title(label: dict) -> None:
+    path = CORPUS / label["file"]
+    if path.suffix == ".pdf":
+        assert path.read_bytes().startswith(b"%PDF-")
+        return
+    text = path.read_text(encoding="utf-8")
+    if path.suffix == ".txt":
         assert text.splitlines()[0].strip()
     else:
         assert "<title>" in text.lower()
