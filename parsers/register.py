@@ -125,9 +125,13 @@ class Register:
         names = [(org.code, org.name) for org in self.organisations]
         names += [(a.code, a.alias) for a in self.aliases if a.kind != "former_ons_code"]
         names += [(a.code, a.alias) for a in self.aliases if a.kind == "former_ons_code"]
-        exact = _unique(code for code, name in names if normalise_name(name) == wanted or name == name_or_code)
-        if exact:
-            return [self._by_code[code] for code in exact]
+        wanted_core = name_core(name_or_code)
+        wanted_full = wanted.removeprefix("nhs ")
+        for same in (lambda name: normalise_name(name).removeprefix("nhs ") == wanted_full,
+                     lambda name: name_core(name) == wanted_core):
+            exact = _unique(code for code, name in names if name == name_or_code or same(name))
+            if exact:
+                return [self._by_code[code] for code in exact]
         partial = _unique(code for code, name in names if wanted in normalise_name(name))
         return [self._by_code[code] for code in partial]
 
@@ -253,6 +257,14 @@ def write_organisations_csv(path: Path, organisations: Iterable[Organisation]) -
                 org.closed.isoformat() if org.closed else "", org.successor or "", org.footprint_code or "",
                 org.footprint_name or "",
             ])
+
+
+OVERLAY_RELATIVE = Path("register") / "organisations.csv"
+
+
+def overlay_path(data_root: Path) -> Path:
+    """Where `ccgwatch register update` keeps the refreshed organisations inside a data directory."""
+    return Path(data_root) / OVERLAY_RELATIVE
 
 
 @functools.cache

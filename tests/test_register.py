@@ -1,0 +1,147 @@
+"""The shipped register: counts on the dates the map changed, lookups, succession, overlays and `register show`."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+
+from ccgwatch.cli import main
+from parsers.register import (
+    Organisation,
+    load_register,
+    name_core,
+    normalise_name,
+    overlay_path,
+    read_register,
+    write_organisations_csv,
+)
+from parsers.vocab import OrgKind
+
+# Totals cross-checked against ONS and ODS lists when the reference data was compiled.
+CCGS_OPEN = [
+    (dt.date(2013, 4, 1), 211),
+    (dt.date(2015, 4, 1), 209),
+    (dt.date(2017, 4, 1), 207),
+    (dt.date(2018, 4, 1), 195),
+    (dt.date(2019, 4, 1), 191),
+    (dt.date(2020, 4, 1), 135),
+    (dt.date(2021, 4, 1), 106),
+    (dt.date(2022, 6, 30), 106),
+    (dt.date(2022, 7, 1), 0),
+]
+
+
+@pytest.mark.parametrize("day, count", CCGS_OPEN)
+def test_number_of_ccgs_open(day: dt.date, count: int) -> None:
+    assert len(load_register().open_on(day, OrgKind.CCG)) == count
+
+
+def test_icbs_from_july_2022() -> None:
+    register = load_register()
+    assert len(register.open_on(dt.date(2022, 6, 30), OrgKind.ICB)) == 0
+    assert len(register.open_on(dt.date(2022, 7, 1), OrgKind.ICB)) == 42
+    assert len(register.organisations) == 248 + 42
+
+
+def test_an_organisation_as_the_register_holds_it() -> None:
+    org = load_register().get("05w")
+    assert org == Organisation(
+        code="05W", name="NHS Stoke on Trent CCG", kind=OrgKind.CCG, ons_code="E38000175",
+        opened=dt.date(2013, 4, 1), closed=dt.date(2022, 6, 30), successor="QNC", footprint_code="QNC",
+        footprint_name="Staffordshire and Stoke-on-Trent",
+    )
+
+
+@pytest.mark.parametrize("query, codes", [
+    ("05A", ["05A"]),
+    ("NHS Coventry and Rugby CCG", ["05A"]),
+    ("coventry & rugby", ["05A"]),
+    ("Stoke-on-Trent", ["05W"]),
+    ("Cheshire", ["27D"]),
+    ("NHS Cumbria CCG", ["01H"]),  # former name
+    ("E38000041", ["01H"]),  # former ONS code
+    ("Kent and Medway Integrated Care Board", ["QKS"]),
+    ("Warwickshire", ["05H", "05R", "B2M3M", "QWU"]),
+    ("Atlantis", []),
+])
+def test_find(query: str, codes: list[str]) -> None:
+    assert [org.code for org in load_register().find(query)] == codes
+
+
+def test_footprint_members_depend_on_the_date() -> None:
+    register = load_register()
+    assert [o.code for o in register.footprint_members("QKS", dt.date(2019, 4, 1))] == [
+        "09C", "09E", "09J", "09W", "10A", "10D", "10E", "99J"]
+    assert [o.code for o in register.footprint_members("QKS", dt.date(2020, 4, 1))] == ["91Q"]
+    assert register.footprint_members("QKS", dt.date(2022, 7, 1)) == []
+
+
+def test_succession_and_predecessors() -> None:
+    register = load_register()
+    assert [o.code for o in register.succession("05A")] == ["05A", "B2M3M", "QWU"]
+    assert [o.code for o in register.predecessors("B2M3M")] == ["05A", "05H", "05R"]
+    assert [o.code for o in register.succession("00F")] == ["00F", "13T", "QHM"]
+
+
+def test_aliases_carry_their_dates() -> None:
+    aliases = [a for a in load_register().aliases if a.code == "01H" and a.kind == "former_name"]
+    assert [(a.alias, a.valid_from, a.valid_to) for a in aliases] == [
+        ("NHS Cumbria CCG", dt.date(2013, 4, 1), dt.date(2017, 3, 31))]
+
+
+def test_footprints_know_their_names() -> None:
+    footprint = load_register().footprints["QNC"]
+    assert footprint.name == "Staffordshire and Stoke-on-Trent"
+    assert "Staffordshire" in footprint.names and "Staffordshire and Stoke on Trent" in footprint.names
+
+
+def test_name_normalisation() -> None:
+    assert normalise_name("NHS Stoke-on-Trent\nCCG’s") == "nhs stoke on trent ccg s"
+    assert name_core("NHS Kent & Medway Integrated Care Board") == "kent and medway"
+    assert name_core("Stoke on Trent Clinical Commissioning Group") == "stoke on trent"
+
+
+def test_an_overlay_updates_but_never_deletes(tmp_path: Path) -> None:
+    overlay = overlay_path(tmp_path)
+    renamed = Organisation("QKS", "NHS Kent and Medway ICB (renamed)", OrgKind.ICB, None, dt.date(2022, 7, 1),
+                           dt.date(2026, 3, 31), "Q99", None, None)
+    new_icb = Organisation("Q99", "NHS Kent and Sussex Integrated Care Board", OrgKind.ICB, None,
+                           dt.date(2026, 4, 1), None, None, "Q99", "Kent and Sussex")
+    write_organisations_csv(overlay, [renamed, new_icb])
+    register = read_register(overlay=overlay)
+    assert len(register.organisations) == 290 + 1
+    kent = register.get("QKS")
+    # Fields the refresh left empty keep what the shipped register knew.
+    assert (kent.name, kent.closed, kent.successor, kent.ons_code, kent.footprint_code) == (
+        "NHS Kent and Medway ICB (renamed)", dt.date(2026, 3, 31), "Q99", "E54000032", "QKS")
+    assert register.get("09C").closed == dt.date(2020, 3, 31)
+    assert [o.code for o in register.succession("09C")] == ["09C", "91Q", "QKS", "Q99"]
+
+
+def test_register_show_json(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    assert main(["register", "show", "B2M3M", "--format", "json", "--data", str(tmp_path)]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["organisation"]["name"] == "NHS Coventry and Warwickshire CCG"
+    assert report["footprint"]["on"] == "2022-06-30"
+    assert [m["code"] for m in report["footprint"]["members"]] == ["B2M3M"]
+    assert [(s["step"], s["code"]) for s in report["succession"]] == [
+        ("predecessor", "05A"), ("predecessor", "05H"), ("predecessor", "05R"),
+        ("this organisation", "B2M3M"), ("successor", "QWU")]
+
+
+def test_register_show_table_with_a_date(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    assert main(["register", "show", "Stoke on Trent", "--on", "2019-07-01", "--data", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "NHS Stoke on Trent CCG (05W)" in out
+    assert "CCGs on 2019-07-01" in out
+    for code in ("04Y", "05D", "05G", "05Q", "05V", "05W", "QNC"):
+        assert code in out
+
+
+def test_register_show_unknown_fails_in_one_line(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    assert main(["register", "show", "Atlantis", "--data", str(tmp_path)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and "Atlantis" in err
