@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import json
-import shutil
 import subprocess
 import sys
 import textwrap
@@ -247,9 +246,6 @@ def test_report_renders_in_headless_chromium(published, capsys, tmp_path):
          f"--screenshot={shot}", (out_dir / "index.html").as_uri()], capture_output=True, timeout=120, check=True,
     )
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 10_000
-    keep = Path(__file__).parent.parent / "data" / "report-screenshot.png"
-    if keep.parent.is_dir():
-        shutil.copyfile(shot, keep)  # for a person to look at after a local run
 
 
 def test_a_reader_answers_while_a_load_holds_the_working_warehouse(tmp_path, capsys):

@@ -64,7 +64,7 @@ def ingest_feed(con: duckdb.DuckDBPyConnection, feed: Path, run_id: str, summary
     con.execute(_sql("stage_new_fetches"))
     summary.new_fetches += con.execute("SELECT count(*) FROM new_fetches").fetchone()[0]
     con.execute(_sql("record_fetches"), [run_id])
-    con.execute(_sql("insert_versions"), [run_id])
+    con.execute(_sql("insert_versions"), {"first_id": before, "run_id": run_id})
     new_documents, changed_documents = con.execute(_sql("version_counts"), [run_id, before]).fetchone()
     summary.new_documents += new_documents
     summary.changed_documents += changed_documents
@@ -91,12 +91,14 @@ def load_feeds(
     run_id: str,
     parse: PageParser | None = None,
     derive: bool = True,
+    parse_pages: bool = True,
 ) -> LoadSummary:
     """Load feeds into the working warehouse: idempotent, versioned, parsed, then derived.
 
     Loading the same feed twice adds nothing; a page whose content changed becomes a new version of its
     document; a fetch of unchanged content (same sha256) stores nothing new. `parse` replaces the project's
-    parsers (tests, benchmarks). Call `warehouse.publish.publish(paths)` afterwards to let readers see it.
+    parsers (tests, benchmarks); `parse_pages=False` leaves new documents unparsed until the next load or reparse
+    (benchmarks). Call `warehouse.publish.publish(paths)` afterwards to let readers see it.
     """
     from warehouse.derive import rebuild
 
@@ -113,9 +115,10 @@ def load_feeds(
             except Exception:
                 con.execute("ROLLBACK")
                 raise
-        unparsed = con.execute(_sql("unparsed_documents")).fetchall()
-        figures = parse_documents(con, paths.raw_store, unparsed, parse)
-        summary.parsed, summary.parse_errors = figures.parsed, figures.errors
+        if parse_pages:
+            unparsed = con.execute(_sql("unparsed_documents")).fetchall()
+            figures = parse_documents(con, paths.raw_store, unparsed, parse)
+            summary.parsed, summary.parse_errors = figures.parsed, figures.errors
         if derive:
             changes = rebuild(con, run_id=run_id)
             summary.new_facts, summary.changed_facts = changes.new_facts, changes.changed_facts

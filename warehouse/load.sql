@@ -57,8 +57,9 @@ SELECT url, sha256, fetched_at, capture_time, status, size, cached, ? FROM new_f
 
 -- name: insert_versions
 -- A fetch is a new version when its content differs from the version before it (stored or in this feed).
-INSERT INTO documents (url, version, final_url, source_id, source_kind, fetched_at, last_seen_at, capture_time,
-                       sha256, size, content_type, raw_path, run_id)
+-- Ids continue from the largest one (bound as the first parameter): cheaper than a sequence per row.
+INSERT INTO documents (document_id, url, version, final_url, source_id, source_kind, fetched_at, last_seen_at,
+                       capture_time, sha256, size, content_type, raw_path, run_id)
 WITH latest AS (
     SELECT url, max(version) AS version, arg_max(sha256, version) AS sha256
     FROM documents GROUP BY url
@@ -72,10 +73,11 @@ changed AS (
     FROM ordered AS o LEFT JOIN latest AS l USING (url)
     WHERE o.sha256 IS DISTINCT FROM coalesce(o.previous, l.sha256)
 )
-SELECT url,
+SELECT $first_id + row_number() OVER (ORDER BY url, coalesce(capture_time, fetched_at)),
+       url,
        stored_version + row_number() OVER (PARTITION BY url ORDER BY coalesce(capture_time, fetched_at)),
        final_url, source_id, source_kind, fetched_at, fetched_at, capture_time, sha256, size, content_type,
-       raw_path, ?
+       raw_path, $run_id
 FROM changed;
 
 -- name: version_counts
