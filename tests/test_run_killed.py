@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -143,46 +144,137 @@ def reference_counts(tmp_path_factory: pytest.TempPathFactory) -> dict[str, int]
     return _counts(paths)
 
 
-def test_sigkill_during_the_crawl_then_a_rerun_completes_without_duplicates(
+def _wait_for_feed_rows(paths: DataPaths, run: subprocess.Popen, known: set[Path]) -> None:
+    """Poll until a feed file not in `known` has a complete row: this run's crawl is fetching."""
+    deadline = time.monotonic() + 120
+    while not any(
+        feed not in known and feed.read_text(encoding="utf-8").count("\n") >= 1
+        for feed in paths.feeds.glob("*.jsonl")
+    ):
+        assert run.poll() is None, f"the run ended before the signal: {run.communicate()}"
+        assert time.monotonic() < deadline, "the crawl wrote no feed rows"
+        time.sleep(0.05)  # polling the feeds
+
+
+def _finish_reasons(paths: DataPaths, run_id: str) -> set[str]:
+    stats = json.loads((paths.jobs / run_id / "stats.json").read_text())
+    return {figures.get("finish_reason") for figures in stats.values()}
+
+
+def test_sigterm_then_sigkill_mid_crawl_then_a_run_completes_with_nothing_lost_or_doubled(
     tmp_path: Path, slow_web: object, reference_counts: dict[str, int]
 ) -> None:
     paths = _prepare(tmp_path / "data", slow_web.base_url)
-    killed = _start_run(paths)
-    _wait_for_raw_pages(paths, killed, at_least=2)
-    os.killpg(killed.pid, signal.SIGKILL)  # the CLI and the crawl die together, as in a crash
-    killed.wait(timeout=30)
-    assert killed.returncode == -signal.SIGKILL
-    assert (paths.root / "run.lock").exists()  # left behind by the dead run…
 
-    rerun = _complete_run(paths)  # …and taken over by the next
-    assert rerun.returncode == 0, rerun.stderr
-    counts = _counts(paths)
-    assert counts["documents"] == counts["distinct_documents"]
-    assert counts["events"] == counts["distinct_events"]
-    assert counts == reference_counts  # nothing lost, nothing twice
-    assert _runs(paths)[0]["outcome"] == "ok"
-
-
-def test_sigterm_during_the_crawl_loads_what_was_fetched_and_records_an_interrupted_run(
-    tmp_path: Path, slow_web: object, reference_counts: dict[str, int]
-) -> None:
-    paths = _prepare(tmp_path / "data", slow_web.base_url)
+    # 1. SIGTERM to the CLI only: it passes the stop on, the crawl closes cleanly, what came is loaded.
     stopped = _start_run(paths)
     _wait_for_raw_pages(paths, stopped, at_least=2)
-    stopped.send_signal(signal.SIGTERM)  # the CLI only; it passes the stop on to the crawl
+    stopped.send_signal(signal.SIGTERM)
     _, err = stopped.communicate(timeout=120)
     assert stopped.returncode == 143, err
     last_line = err.strip().splitlines()[-1]
-    assert last_line.startswith("ccgwatch: run ") and "interrupted" in last_line
+    assert last_line.startswith("ccgwatch: run ") and " interrupted: loaded " in last_line, err
     (interrupted,) = _runs(paths)
     assert interrupted["outcome"] == "interrupted"
-    assert 0 < interrupted["pages"]
+    assert interrupted["pages"] > 0
+    assert "shutdown" in _finish_reasons(paths, interrupted["run_id"])  # Scrapy was told, not left to finish
     assert not (paths.root / "run.lock").exists()
+    after_stop = _counts(paths)
+    assert 0 < after_stop["documents"] < reference_counts["documents"]
 
-    resumed = _complete_run(paths)
-    assert resumed.returncode == 0, resumed.stderr
+    # 2. SIGKILL to the CLI and its crawl together, as in a crash: nothing is recorded, the lock file stays.
+    known_feeds = set(paths.feeds.glob("*.jsonl"))
+    killed = _start_run(paths)
+    _wait_for_feed_rows(paths, killed, known_feeds)
+    os.killpg(killed.pid, signal.SIGKILL)
+    killed.wait(timeout=30)
+    assert killed.returncode == -signal.SIGKILL
+    assert (paths.root / "run.lock").exists()
+
+    # 3. The next run takes the lock over, notes the dead run, and ends with what one clean run has.
+    completed = _complete_run(paths)
+    assert completed.returncode == 0, completed.stderr
     counts = _counts(paths)
     assert counts["documents"] == counts["distinct_documents"]
     assert counts["events"] == counts["distinct_events"]
     assert counts == reference_counts
-    assert [run["outcome"] for run in _runs(paths)] == ["ok", "interrupted"]
+    outcomes = [run["outcome"] for run in _runs(paths)]
+    assert outcomes in (["ok", "died", "interrupted"], ["ok", "interrupted"])  # killed before it was recorded
+    assert not (paths.root / "run.lock").exists()
+
+
+# --- the run's bookkeeping, with the pipeline replaced by a stand-in (no crawl) ------------------------------
+
+
+@pytest.fixture
+def fake_pipeline(monkeypatch: pytest.MonkeyPatch) -> list:
+    """run_once stand-ins: each call records a run the way the pipeline does, then does what the test says."""
+    import ccgwatch.pipeline
+    from warehouse.publish import publish
+    from warehouse.runs import start_run
+
+    behaviours: list = []
+
+    def run_once(paths: DataPaths, sources: list, max_pages: int | None = None, show_progress: bool = False):
+        run_id = f"R{len(list(paths.root.glob('marker-*'))) + 1}"
+        (paths.root / f"marker-{run_id}").touch()
+        start_run(paths, run_id)
+        publish(paths)
+        behaviours.pop(0)()
+        return ccgwatch.pipeline.RunSummary(run_id=run_id, started=datetime.now(UTC), outcome="ok", pages=3)
+
+    monkeypatch.setattr(ccgwatch.pipeline, "run_once", run_once)
+    return behaviours
+
+
+def _outcomes(paths: DataPaths) -> dict[str, str]:
+    from warehouse.read import connect_published
+    from warehouse.runs import list_runs
+
+    con = connect_published(paths)
+    try:
+        return {run.run_id: run.outcome for run in list_runs(con)}
+    finally:
+        con.close()
+
+
+def test_runs_left_running_by_a_dead_process_are_closed_and_failures_recorded(
+    tmp_path: Path, fake_pipeline: list
+) -> None:
+    from ccgwatch.commands.run import RunFailed, RunInterrupted, run_now
+    from ccgwatch.config import Config
+
+    paths = DataPaths(tmp_path)
+
+    def crash() -> None:
+        raise KeyboardInterrupt  # nothing catches it: like a process dying mid-run, "R1" stays "running"
+
+    fake_pipeline.append(crash)
+    with pytest.raises(KeyboardInterrupt):
+        run_now(paths, Config(), [])
+    assert _outcomes(paths) == {"R1": "running"}
+    assert not (tmp_path / "run.lock").exists()
+
+    fake_pipeline.append(lambda: None)
+    assert run_now(paths, Config(), []).run_id == "R2"
+    assert _outcomes(paths) == {"R1": "died", "R2": "ok"}
+
+    def fail() -> None:
+        raise RuntimeError("disk full\nsecond line")
+
+    fake_pipeline.append(fail)
+    with pytest.raises(RunFailed) as failed:
+        run_now(paths, Config(), [])
+    assert str(failed.value) == "run failed: disk full (details in the log)"
+    assert failed.value.exit_code == 1
+    assert _outcomes(paths) == {"R1": "died", "R2": "ok", "R3": "failed"}
+
+    fake_pipeline.append(lambda: stopping.request_stop(signal.SIGTERM))
+    with pytest.raises(RunInterrupted) as interrupted:
+        run_now(paths, Config(), [])
+    assert str(interrupted.value) == (
+        "run R4 interrupted: loaded 3 pages fetched before the stop; the next run resumes the crawl"
+    )
+    assert interrupted.value.exit_code == 143
+    assert _outcomes(paths) == {"R1": "died", "R2": "ok", "R3": "failed", "R4": "interrupted"}
+    stopping.reset()

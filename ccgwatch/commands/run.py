@@ -27,7 +27,14 @@ EXAMPLE = "ccgwatch run --kind moderngov --max-pages 200"
 log = logging.getLogger("ccgwatch.run")
 
 OUTCOME_INTERRUPTED = "interrupted"
+OUTCOME_DIED = "died"
 OUTCOME_FAILED = "failed"
+
+# Under the run lock no other run is going: a run still marked running is ours, or died without recording its end.
+CLOSE_OPEN_RUNS_SQL = (
+    "UPDATE crawl_runs SET outcome = ?, notes = coalesce(notes, ?) WHERE outcome = 'running' RETURNING run_id"
+)
+DIED_NOTE = "the run's process ended without recording an outcome (killed or crashed)"
 
 
 class RunFailed(UserError):
@@ -118,6 +125,28 @@ def _record_outcome(paths: DataPaths, summary: RunSummary, outcome: str, note: s
     publish(paths)
 
 
+def _close_open_runs(paths: DataPaths, outcome: str, note: str) -> list[str]:
+    """Give runs still marked running an outcome; returns their ids."""
+    from warehouse.db import working
+
+    if not paths.working_db.exists():
+        return []
+    with working(paths.working_db) as con:
+        return [run_id for (run_id,) in con.execute(CLOSE_OPEN_RUNS_SQL, [outcome, note]).fetchall()]
+
+
+def _record_failure(paths: DataPaths, reason: str) -> None:
+    """Best effort: the warehouse itself may be what failed, and the one-line reason matters more."""
+    from warehouse.publish import publish
+
+    try:
+        outcome = OUTCOME_INTERRUPTED if stopping.stop_requested() else OUTCOME_FAILED
+        if _close_open_runs(paths, outcome, reason):
+            publish(paths)
+    except Exception:  # the failure being reported is the one that counts
+        log.debug("could not record the failed run", exc_info=True)
+
+
 def run_now(
     paths: DataPaths,
     config: Config,
@@ -135,6 +164,8 @@ def run_now(
         from ccgwatch.pipeline import run_once  # imported under the lock: a refusal needs none of it
 
         stopping.reset()
+        for run_id in _close_open_runs(paths, OUTCOME_DIED, DIED_NOTE):
+            log.warning("run %s had died without finishing; recorded as %s", run_id, OUTCOME_DIED)
         apply_crawl_environment(config)
         log.info("run started: %d sources, data %s", len(sources), paths.root)
         with stopping.graceful_stop():
@@ -143,12 +174,14 @@ def run_now(
                     paths, sources, max_pages=max_pages or config.max_pages, show_progress=show_progress
                 )
             except UserError as error:
+                _record_failure(paths, str(error))
                 if stopping.stop_requested():
                     raise RunInterrupted(f"run interrupted: {error}", stopping.stop_signal()) from None
                 raise RunFailed(f"run failed: {error}") from None
             except Exception as error:  # one line for the operator, the traceback in the log
                 log.exception("run failed")
                 reason = str(error).splitlines()[0] if str(error) else type(error).__name__
+                _record_failure(paths, reason)
                 raise RunFailed(f"run failed: {reason} (details in the log)") from None
         if stopping.stop_requested():
             summary.outcome = OUTCOME_INTERRUPTED
