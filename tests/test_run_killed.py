@@ -55,7 +55,6 @@ REQUEST_DELAY = 0.15  # seconds the sample web takes per answer in these tests
 
 @pytest.fixture
 def slow_web() -> Iterator[object]:
-    pytest.importorskip("ccgwatch.crawling", reason="the crawl runner has not landed yet")
     from ccgwatch.sampleweb import serve
 
     with serve() as web:
@@ -134,7 +133,6 @@ def _complete_run(paths: DataPaths) -> subprocess.CompletedProcess:
 @pytest.fixture(scope="module")
 def reference_counts(tmp_path_factory: pytest.TempPathFactory) -> dict[str, int]:
     """What one uninterrupted run of the sample web yields, to compare interrupted ones against."""
-    pytest.importorskip("ccgwatch.crawling", reason="the crawl runner has not landed yet")
     from ccgwatch.sampleweb import serve
 
     with serve() as web:

@@ -169,7 +169,6 @@ def _published_runs(paths: DataPaths) -> list:
 
 
 def test_a_short_trigger_fires_a_full_run_against_the_sample_web(tmp_path: Path) -> None:
-    pytest.importorskip("ccgwatch.crawling", reason="the crawl runner has not landed yet")
     from ccgwatch.sampleweb import sample_sources, serve
     from spiders.sources import write_sources
 
@@ -248,3 +247,56 @@ def test_a_run_missed_while_down_fires_once_at_start_within_the_grace_time(
     assert calls == ([tmp_path] if fires else [])
     assert next_run > datetime.now(UTC)
     assert next_run.astimezone(LONDON).strftime("%a %H:%M") == "Mon 02:00"
+
+
+def test_the_foreground_scheduler_makes_up_a_missed_run_and_stops_gracefully_on_sigterm(tmp_path: Path) -> None:
+    import signal
+
+    from ccgwatch.sampleweb import sample_sources, serve
+    from spiders.sources import write_sources
+
+    paths = DataPaths(tmp_path / "data")
+    paths.root.mkdir()
+    with serve() as web:
+        answer = web.httpd.answer
+
+        def slowly(request: object, raw_path: str) -> object:
+            time.sleep(0.15)  # a slow site, so the crawl is still going when the signal comes
+            return answer(request, raw_path)
+
+        web.httpd.answer = slowly
+        write_sources(sample_sources(web.base_url), paths.root / "sources.csv")
+        (paths.root / "ccgwatch.toml").write_text('[crawl]\nsources_file = "sources.csv"\n')
+        config = load_config(paths)
+        scheduler.ensure_job(paths, config, config.trigger())
+        _set_next_run_time(paths, datetime.now(UTC) - timedelta(minutes=5))  # Monday's run was missed
+
+        foreground = subprocess.Popen(
+            [sys.executable, "-m", "ccgwatch", "schedule", "--data", str(paths.root)],
+            cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        )
+        try:
+            deadline = time.monotonic() + 120
+            while len(list(paths.raw_store.glob("*/*.gz"))) < 2:  # the made-up run is crawling
+                assert foreground.poll() is None, foreground.communicate()
+                assert time.monotonic() < deadline, "the missed run did not start"
+                time.sleep(0.05)  # polling the raw store
+            foreground.send_signal(signal.SIGTERM)
+            _, err = foreground.communicate(timeout=120)
+        finally:
+            if foreground.poll() is None:
+                foreground.kill()
+                foreground.wait()
+
+    assert foreground.returncode == 143, err
+    assert err.strip().splitlines()[-1] == "ccgwatch: scheduler stopped by SIGTERM"
+    assert "scheduled run: run " in err and " interrupted: loaded " in err
+    (run,) = _published_runs(paths)
+    assert run.outcome == "interrupted"
+    assert run.pages > 0
+    log_text = (paths.logs / "ccgwatch.log").read_text()
+    assert "scheduler started: cron[month='*', day='*', day_of_week='mon', hour='2', minute='0']" in log_text
+    assert "SIGTERM received: finishing the crawl cleanly, then loading what was fetched" in log_text
+    # The job is still stored, due next Monday at 02:00 London time.
+    assert scheduler.ensure_job(paths, config, config.trigger()).next_run_time.astimezone(LONDON).strftime(
+        "%a %H:%M") == "Mon 02:00"
