@@ -28,7 +28,6 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import functools
-import itertools
 import re
 from dataclasses import dataclass, field
 
@@ -52,23 +51,24 @@ AREA_LINKS = {"in", "across", "of", "covering", "for", "within", "throughout", "
 NOT_COMMISSIONER = {"trust", "foundation", "hospital", "hospitals", "healthcare", "council", "community",
                     "university", "partnership", "mental", "ambulance", "teaching", "health", "care",
                     "services", "service", "provider", "property", "digital", "direct", "choices"}
-CCG_SINGULAR = (("ccg",), ("clinical", "commissioning", "group"))
-CCG_PLURAL = (("ccgs",), ("ccg", "s"), ("clinical", "commissioning", "groups"),
-              ("clinical", "commissioning", "group", "s"))
-ICB_SUFFIXES = (("icb",), ("icbs",), ("icb", "s"), ("integrated", "care", "board"), ("integrated", "care", "boards"))
-ICS_SUFFIXES = (("ics",), ("integrated", "care", "system"), ("integrated", "care", "partnership"))
-# Suffix phrases by their first word, longest first: (words, kind) with kind ccg, ccgs, icb or ics.
-SUFFIXES: dict[str, list[tuple[tuple[str, ...], str]]] = {}
-for _options, _kind in ((CCG_SINGULAR, "ccg"), (CCG_PLURAL, "ccgs"), (ICB_SUFFIXES, "icb"), (ICS_SUFFIXES, "ics")):
-    for _option in _options:
-        SUFFIXES.setdefault(_option[0], []).append((_option, _kind))
-for _options in SUFFIXES.values():
-    _options.sort(key=lambda option: -len(option[0]))
-NO_SUFFIX = (0, "")
-PLURAL_RE = re.compile(r" (?=(ccgs|ccg s|clinical commissioning groups|clinical commissioning group s) )")
-NAME_CONNECTORS = frozenset({(), ("and",), ("&",), ("nhs",), ("and", "nhs"), ("&", "nhs")})
-LOOK_BACK_TOKENS = 300  # "the three local CCGs": how far back the area may have been named
-LOOK_AHEAD_TOKENS = 40
+# Organisation-type words after a name, longest first; group 1 is the phrase, which gives the kind.
+SUFFIX_RE = re.compile(
+    r"(clinical commissioning groups|clinical commissioning group s|clinical commissioning group|ccgs|ccg s|ccg"
+    r"|integrated care boards|integrated care board|icbs|icb s|icb|integrated care system|integrated care partnership"
+    r"|ics) "
+)
+SUFFIX_KINDS = {
+    "clinical commissioning groups": "ccgs", "clinical commissioning group s": "ccgs", "ccgs": "ccgs",
+    "ccg s": "ccgs", "clinical commissioning group": "ccg", "ccg": "ccg", "integrated care boards": "icb",
+    "integrated care board": "icb", "icbs": "icb", "icb s": "icb", "icb": "icb", "integrated care system": "ics",
+    "integrated care partnership": "ics", "ics": "ics",
+}
+SUFFIX_FIRST_WORDS = {"clinical", "ccgs", "ccg", "integrated", "icbs", "icb", "ics"}
+PLURAL_RE = re.compile(r" (ccgs|ccg s|clinical commissioning groups|clinical commissioning group s) ")
+# What may stand between two names of a list that shares its suffix: "A, B and NHS C CCGs".
+NAME_GAPS = frozenset({" ", " and ", " & ", " nhs ", " and nhs ", " & nhs "})
+LOOK_BACK_CHARS = 2000  # "the three local CCGs": how far back the area may have been named
+LOOK_AHEAD_CHARS = 250
 MULTI_SPACE_RE = re.compile(r"  +")
 ABBREVIATION_RE = re.compile(r"\s*\(\s*(?:the\s+)?[\"'“‘]?([A-Z][A-Za-z&]*[A-Z][A-Za-z]*)[\"'”’]?\s*\)")
 GENERIC_ABBREVIATIONS = {"CCG", "CCGS", "ICB", "ICS", "NHS", "STP", "GP", "GPS", "PCN", "LMC"}
@@ -85,7 +85,6 @@ class _Name:
 class _Entry:
     """What a normalised phrase may name: CCGs (by name), footprints (ICB/ICS/area) and whether it is an area."""
 
-    n_tokens: int
     names: list[_Name] = field(default_factory=list)
     footprints: list[str] = field(default_factory=list)
     is_area: bool = False
@@ -104,15 +103,15 @@ class _Index:
 
 @dataclass
 class _Hit:
-    start: int  # token index
-    end: int  # token index, exclusive
+    start: int  # first character of the phrase in the normalised text
+    end: int  # the space after its last character
     entry: _Entry
     key: str
 
 
 def _entry(entries: dict[str, _Entry], key: str) -> _Entry:
     if key not in entries:
-        entries[key] = _Entry(n_tokens=key.count(" ") + 1)
+        entries[key] = _Entry()
     return entries[key]
 
 
@@ -163,46 +162,14 @@ def _ampersand_variants(key: str) -> list[str]:
     return [" ".join(words) for words in variants]
 
 
-def _token_indices(norm: str, char_positions: list[int]) -> list[int]:
-    """Token index of each (ascending) position in the normalised text: count spaces incrementally."""
-    indices, previous, count = [], 0, -1
-    for position in char_positions:
-        count += norm.count(" ", previous, position + 1)
-        previous = position + 1
-        indices.append(count)
-    return indices
-
-
 def _hits(index: _Index, norm: str) -> list[_Hit]:
-    """Leftmost-longest, non-overlapping phrase matches that end at a word boundary, as token ranges."""
-    found = [
-        (end_char - length + 1, key)
+    """Leftmost-longest, non-overlapping phrase matches that end at a word boundary."""
+    entries = index.entries
+    return [
+        _Hit(end_char - length + 2, end_char + 1, entries[key], key)
         for end_char, (key, length) in index.automaton.iter_long(norm)
         if norm[end_char + 1] == " "  # keys are " words": the match must not stop inside a word
     ]
-    starts = _token_indices(norm, [start_char for start_char, _ in found])
-    hits = []
-    for first, (_, key) in zip(starts, found, strict=True):
-        entry = index.entries[key]
-        hits.append(_Hit(first, first + entry.n_tokens, entry, key))
-    return hits
-
-
-def _plural_ccgs(norm: str) -> list[tuple[int, int]]:
-    """Token ranges of "CCGs" / "clinical commissioning groups" (and "CCG's", often written for the plural)."""
-    matches = list(PLURAL_RE.finditer(norm))
-    starts = _token_indices(norm, [match.start() for match in matches])
-    return [(first, first + match.group(1).count(" ") + 1) for first, match in zip(starts, matches, strict=True)]
-
-
-def _suffix(tokens: list[str], at: int) -> tuple[int, str]:
-    """The organisation-type words at `at` ("CCG", "Clinical Commissioning Groups", "ICB", "ICS"…): (length, kind)."""
-    options = SUFFIXES.get(tokens[at]) if at < len(tokens) else None
-    if options:
-        for words, kind in options:
-            if len(words) == 1 or tuple(tokens[at:at + len(words)]) == words:
-                return len(words), kind
-    return NO_SUFFIX
 
 
 def _names_on(names: list[_Name], on: dt.date | None, historical: bool) -> list[str]:
@@ -217,63 +184,90 @@ def _names_on(names: list[_Name], on: dt.date | None, historical: bool) -> list[
 
 
 class _Linker:
-    """One document's linking pass; holds the token arrays shared by the steps."""
+    """One document's linking pass over its normalised text (see `link_organisations`)."""
 
-    def __init__(self, index: _Index, text: str, on: dt.date | None, pieces: list[str], tokens: list[str],
-                 norm: str):
+    def __init__(self, index: _Index, text: str, on: dt.date | None, norm: str):
         self.index = index
         self.text = text
         self.on = on
         self.norm = norm
-        self.tokens = tokens
-        # pieces = folded text split at every single space ("" between two spaces); piece k starts at
-        # k + the lengths of the pieces before it. Built with C-level iterators: this runs per document.
-        self.piece_starts = list(itertools.accumulate(map(len, pieces), initial=0))
-        self.piece_of_token = list(itertools.compress(range(len(pieces)), pieces))
+        self._runs: tuple[list[int], list[int]] | None = None
         self.mentions: list[OrgMention] = []
         self.consumed: set[int] = set()  # where "CCGs" ended a list of names, so is no area reference
         self.last_area: _Hit | None = None
 
-    def offset(self, token: int) -> int:
-        """Where a token starts in the original text (folding keeps every character where it was)."""
-        return self.piece_of_token[token] + self.piece_starts[self.piece_of_token[token]]
+    # --- positions ---------------------------------------------------------------------------------------
+    def original(self, position: int) -> int:
+        """Where a character of the normalised text sits in the original text.
 
-    def mention(self, first: int, end: int, codes: tuple[str, ...], kind: OrgKind, **extra) -> None:
-        start_char = self.offset(first)
-        end_char = self.offset(end - 1) + len(self.tokens[end - 1])
-        self.mentions.append(OrgMention(start_char, end_char, self.text[start_char:end_char], codes, kind, **extra))
+        norm is " " + folded text + " " with each run of spaces shrunk to one, and folding keeps every
+        character in place, so a position maps back by adding the spaces removed before it.
+        """
+        if self._runs is None:
+            starts, removed, total = [], [], 0
+            for run in MULTI_SPACE_RE.finditer(f" {fold(self.text)} "):
+                starts.append(run.start() - total)  # where the shrunk run sits in norm
+                total += run.end() - run.start() - 1
+                removed.append(total)
+            self._runs = (starts, removed)
+        starts, removed = self._runs
+        shrunk_before = bisect.bisect_left(starts, position)
+        return position + (removed[shrunk_before - 1] if shrunk_before else 0) - 1
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """Original span of norm[start:end] (start at a word's first character, end just after a word)."""
+        return self.original(start), self.original(end - 1) + 1
+
+    def mention(self, start: int, end: int, codes: tuple[str, ...], kind: OrgKind, **extra) -> None:
+        first, last = self.span(start, end)
+        self.mentions.append(OrgMention(first, last, self.text[first:last], codes, kind, **extra))
+
+    def word_before(self, start: int) -> tuple[str, int]:
+        """The word ending just before `start` (a word's first character) and where it starts; ("", 0) at the start."""
+        if start <= 1:
+            return "", 0
+        begin = self.norm.rfind(" ", 0, start - 1) + 1
+        return self.norm[begin:start - 1], begin
+
+    def word_after(self, end: int) -> tuple[str, int]:
+        """The word after the space at `end` and where it ends; ("", end) at the end of the text."""
+        stop = self.norm.find(" ", end + 1)
+        if stop < 0:
+            return "", end
+        return self.norm[end + 1:stop], stop
+
+    def suffix(self, end: int) -> tuple[int, str]:
+        """The organisation-type words after the space at `end`: (where they end, kind) or (end, "")."""
+        match = SUFFIX_RE.match(self.norm, end + 1)
+        if match is None:
+            return end, ""
+        return match.end(1), SUFFIX_KINDS[match.group(1)]
+
+    def has_nhs(self, hit: _Hit) -> bool:
+        return self.norm.startswith(" nhs ", hit.start - 5) if hit.start >= 5 else False
 
     # --- names -------------------------------------------------------------------------------------------
     def link_names(self, hits: list[_Hit]) -> None:
         """Names, alone or in lists sharing a suffix ("South Kent Coast and Thanet CCGs"), and ICB names."""
-        tokens, count, i = self.tokens, len(hits), 0
+        norm, count, i = self.norm, len(hits), 0
         while i < count:
             j = i  # extend the chain while names follow each other joined by nothing, "and" or "NHS"
             while j + 1 < count:
                 last, following = hits[j], hits[j + 1]
-                if last.end < len(tokens) and tokens[last.end] in SUFFIXES:
+                if not last.entry.names or not following.entry.names or following.start - last.end > 9:
                     break
-                if following.start - last.end > 2 or not following.entry.names or not last.entry.names:
+                if self.word_after(last.end)[0] in SUFFIX_FIRST_WORDS:
                     break
-                if tuple(tokens[last.end:following.start]) not in NAME_CONNECTORS:
+                if norm[last.end:following.start] not in NAME_GAPS:
                     break
                 j += 1
-            if j > i or self._may_name(hits[i]):
+            if j > i or self.has_nhs(hits[i]) or self.word_after(hits[i].end)[0] in SUFFIX_FIRST_WORDS:
                 self._link_chain(hits[i:j + 1])
             i = j + 1
 
-    def _may_name(self, hit: _Hit) -> bool:
-        """A phrase names an organisation only with "NHS" before it or a type word (CCG, ICB…) after it."""
-        tokens = self.tokens
-        return (hit.start > 0 and tokens[hit.start - 1] == "nhs") or (
-            hit.end < len(tokens) and tokens[hit.end] in SUFFIXES)
-
-    def _has_nhs(self, hit: _Hit) -> bool:
-        return hit.start > 0 and self.tokens[hit.start - 1] == "nhs"
-
     def _link_chain(self, chain: list[_Hit]) -> None:
         last = chain[-1]
-        suffix_len, suffix_kind = _suffix(self.tokens, last.end)
+        suffix_end, suffix_kind = self.suffix(last.end)
         plural = suffix_kind == "ccgs"
         if suffix_kind in ("icb", "ics"):
             if len(chain) == 1:
@@ -286,10 +280,9 @@ class _Linker:
             return
         for position, hit in enumerate(chain):
             is_last = position == len(chain) - 1
-            explicit = bool(suffix_len) and (is_last or plural)
-            nhs = self._has_nhs(hit)
-            following = self.tokens[hit.end] if hit.end < len(self.tokens) else ""
-            if not explicit and not (nhs and following not in NOT_COMMISSIONER):
+            explicit = bool(suffix_kind) and (is_last or plural)
+            nhs = self.has_nhs(hit)
+            if not explicit and not (nhs and self.word_after(hit.end)[0] not in NOT_COMMISSIONER):
                 if len(chain) == 1:
                     self._link_footprint(hit)
                 continue
@@ -298,80 +291,80 @@ class _Linker:
                 if len(chain) == 1:
                     self._link_footprint(hit)
                 continue
-            first = hit.start - 1 if nhs else hit.start
-            end = hit.end + suffix_len if is_last and suffix_len else hit.end
+            start = hit.start - 4 if nhs else hit.start
+            end = suffix_end if is_last and suffix_kind else hit.end
             for code in codes[:1] if len(codes) > 1 and self.on is None else codes:
-                self.mention(first, end, (code,), OrgKind.CCG)
-            if is_last and suffix_len:
-                self.consumed.add(hit.end)
+                self.mention(start, end, (code,), OrgKind.CCG)
+            if is_last and suffix_kind:
+                self.consumed.add(hit.end + 1)
 
     def _link_footprint(self, hit: _Hit) -> None:
         """ "X ICB", "NHS X Integrated Care Board", "X ICS", and "NHS X" for an ICB once ICBs exist."""
         if not hit.entry.footprints:
             return
         footprint = hit.entry.footprints[0]
-        nhs = self._has_nhs(hit)
-        first = hit.start - 1 if nhs else hit.start
-        suffix_len, suffix_kind = _suffix(self.tokens, hit.end)
-        icb_len = suffix_len if suffix_kind == "icb" else 0
-        ics_len = suffix_len if suffix_kind == "ics" else 0
+        nhs = self.has_nhs(hit)
+        start = hit.start - 4 if nhs else hit.start
+        suffix_end, suffix_kind = self.suffix(hit.end)
         after_icb = self.on is None or self.on >= ICB_START
-        if icb_len or (ics_len and after_icb):
-            end = hit.end + (icb_len or ics_len)
-            self.mention(first, end, (footprint,), OrgKind.ICB)
-            self._link_sub_icb(end)
-        elif ics_len:
-            self.mention(first, hit.end + ics_len, (footprint,), OrgKind.STP)
-        elif nhs and self.on is not None and self.on >= ICB_START:
-            following = self.tokens[hit.end] if hit.end < len(self.tokens) else ""
-            if following not in NOT_COMMISSIONER:
-                self.mention(first, hit.end, (footprint,), OrgKind.ICB)
-                self._link_sub_icb(hit.end)
+        if suffix_kind == "icb" or (suffix_kind == "ics" and after_icb):
+            self.mention(start, suffix_end, (footprint,), OrgKind.ICB)
+            self._link_sub_icb(suffix_end)
+        elif suffix_kind == "ics":
+            self.mention(start, suffix_end, (footprint,), OrgKind.STP)
+        elif (nhs and not suffix_kind and self.on is not None and self.on >= ICB_START
+              and self.word_after(hit.end)[0] not in NOT_COMMISSIONER):
+            self.mention(start, hit.end, (footprint,), OrgKind.ICB)
+            self._link_sub_icb(hit.end)
 
-    def _link_sub_icb(self, at: int) -> None:
+    def _link_sub_icb(self, end: int) -> None:
         # After June 2022 the old CCG codes name sub-ICB locations: "NHS South Yorkshire ICB - 02P".
-        if at < len(self.tokens) and (self.on is None or self.on >= ICB_START):
-            code = self.tokens[at].upper()
-            if code in self.index.ccg_codes:
-                self.mention(at, at + 1, (code,), OrgKind.SUB_ICB)
+        if self.on is None or self.on >= ICB_START:
+            word, stop = self.word_after(end)
+            if word and word.upper() in self.index.ccg_codes:
+                self.mention(end + 1, stop, (word.upper(),), OrgKind.SUB_ICB)
 
     # --- area references ---------------------------------------------------------------------------------
     def link_areas(self, hits: list[_Hit]) -> None:
         areas = [hit for hit in hits if hit.entry.is_area]
         area_ending = {hit.end: hit for hit in areas}
         area_starting = {hit.start: hit for hit in areas}
-        for start, end in _plural_ccgs(self.norm):
+        for match in PLURAL_RE.finditer(self.norm):
+            start = match.start(1)
             if start not in self.consumed:
-                self._link_area_reference(start, end, area_ending, area_starting, areas)
+                self._link_area_reference(start, match.end(1), area_ending, area_starting, areas)
 
     def _link_area_reference(self, start: int, end: int, area_ending: dict[int, _Hit],
                              area_starting: dict[int, _Hit], areas: list[_Hit]) -> None:
         first = start
-        area = area_ending.get(start)
+        area = area_ending.get(start - 1)
         if area:  # "the six Staffordshire CCGs"
             first = area.start
-        count, count_at = None, None
-        cursor = first - 1
-        while cursor >= 0 and first - cursor <= 6:
-            token = self.tokens[cursor]
-            number = _number(token)
+        count, cursor = None, first
+        for _ in range(6):
+            word, begin = self.word_before(cursor)
+            number = _number(word)
             if number is not None:
-                count, count_at = number, cursor
+                count, first = number, begin
                 break
-            if token == "way" and cursor > 0 and _number(self.tokens[cursor - 1]):  # "six-way merger of CCGs"
-                count, count_at = _number(self.tokens[cursor - 1]), cursor - 1
+            if word == "way":  # "a six-way merger of CCGs"
+                previous, previous_begin = self.word_before(begin)
+                if _number(previous):
+                    count, first = _number(previous), previous_begin
                 break
-            if token not in COUNT_FILLERS and token not in ("merger", "merge", "merging"):
+            if word not in COUNT_FILLERS and word not in ("merger", "merge", "merging"):
                 break
-            cursor -= 1
-        if count_at is not None:
-            first = count_at
+            cursor = begin
         last = end
-        if area is None and end < len(self.tokens) and self.tokens[end] in AREA_LINKS:
-            after = end + 1 + (end + 1 < len(self.tokens) and self.tokens[end + 1] == "the")
-            area = area_starting.get(after)
-            if area:
-                last = area.end
+        if area is None:
+            link, link_end = self.word_after(end)
+            if link in AREA_LINKS:
+                after = link_end + 1
+                if self.norm.startswith("the ", after):
+                    after += 4
+                area = area_starting.get(after)
+                if area:
+                    last = area.end
         if area is None and count is not None:
             # "the three local CCGs": the area named nearby, else the one this document last counted in.
             area = _nearest(areas, start, end) or self.last_area
@@ -379,9 +372,9 @@ class _Linker:
             return
         self.last_area = area
         codes = _resolve_key(area.key, count, self.on)
-        area_text = self.text[self.offset(area.start):self.offset(area.end - 1) + len(self.tokens[area.end - 1])]
-        self.mention(first, last, codes or (), OrgKind.CCG, area=area_text, stated_count=count,
-                     resolved=codes is not None)
+        area_start, area_end = self.span(area.start, area.end)
+        self.mention(first, last, codes or (), OrgKind.CCG, area=self.text[area_start:area_end],
+                     stated_count=count, resolved=codes is not None)
 
     # --- abbreviations -----------------------------------------------------------------------------------
     def link_abbreviations(self) -> None:
@@ -406,10 +399,10 @@ def _number(token: str) -> int | None:
 
 
 def _nearest(areas: list[_Hit], start: int, end: int) -> _Hit | None:
-    before = [hit for hit in areas if hit.end <= start and start - hit.end <= LOOK_BACK_TOKENS]
+    before = [hit for hit in areas if hit.end <= start and start - hit.end <= LOOK_BACK_CHARS]
     if before:
         return before[-1]
-    after = [hit for hit in areas if hit.start >= end and hit.start - end <= LOOK_AHEAD_TOKENS]
+    after = [hit for hit in areas if hit.start >= end and hit.start - end <= LOOK_AHEAD_CHARS]
     return after[0] if after else None
 
 
@@ -469,13 +462,11 @@ def footprint_for_area(area: str) -> str | None:
 def link_organisations(text: str, on: dt.date | None) -> list[OrgMention]:
     """Every CCG/ICB mention and area reference in `text`, resolved as of `on` (the document's date)."""
     index = _index()
-    pieces = fold(text).split(" ")
-    tokens = list(filter(None, pieces))
-    norm = f" {' '.join(tokens)} "
+    norm = MULTI_SPACE_RE.sub(" ", f" {fold(text)} ")
     hits = _hits(index, norm)
     if not hits:
         return []
-    linker = _Linker(index, text, on, pieces, tokens, norm)
+    linker = _Linker(index, text, on, norm)
     linker.link_names(hits)
     linker.link_areas(hits)
     linker.link_abbreviations()
