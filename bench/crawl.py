@@ -112,7 +112,7 @@ def serve(site: dict[str, bytes]) -> ThreadingHTTPServer:
 # --- the crawling child process ---------------------------------------------------------------------
 
 
-def child(mode: str, base_url: str, work: str, concurrency: int) -> None:
+def child(mode: str, base_url: str, work: str, concurrency: int, overrides: dict[str, object]) -> None:
     import resource
 
     import scrapy
@@ -156,6 +156,7 @@ def child(mode: str, base_url: str, work: str, concurrency: int) -> None:
             "HTTPCACHE_DIR": os.path.join(work, "httpcache"),
             "RAW_STORE": os.path.join(work, "raw"),
             "FEEDS": {os.path.join(work, f"feed-{mode}.jsonl"): {"format": "jsonlines"}},
+            **overrides,
         }, priority="cmdline")
         source = Source(id="bench-news", kind="news", name="Generated news site", base_url=base_url + "/",
                         allowed_domains=("127.0.0.1",), start_urls=(base_url + "/news/",), org_codes=())
@@ -176,9 +177,9 @@ def child(mode: str, base_url: str, work: str, concurrency: int) -> None:
     }))
 
 
-def run_child(mode: str, base_url: str, work: str, concurrency: int) -> dict[str, float]:
+def run_child(mode: str, base_url: str, work: str, concurrency: int, overrides: dict[str, object]) -> dict:
     completed = subprocess.run(
-        [sys.executable, __file__, "--child", mode, base_url, work, str(concurrency)],
+        [sys.executable, __file__, "--child", mode, base_url, work, str(concurrency), json.dumps(overrides)],
         check=True, capture_output=True, text=True, cwd=ROOT,
     )
     return json.loads(completed.stdout.strip().splitlines()[-1])
@@ -188,20 +189,25 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--pages", type=int, default=5000)
     parser.add_argument("--concurrency", type=int, default=16)
-    parser.add_argument("--child", nargs=4, help=argparse.SUPPRESS)
+    parser.add_argument("--set", action="append", default=[], metavar="NAME=JSON",
+                        help="a Scrapy setting for the full-pipeline crawls, e.g. "
+                             "HTTPCACHE_STORAGE='\"scrapy.extensions.httpcache.DbmCacheStorage\"'")
+    parser.add_argument("--child", nargs=5, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        mode, base_url, work, concurrency = args.child
-        child(mode, base_url, work, int(concurrency))
+        mode, base_url, work, concurrency, overrides = args.child
+        child(mode, base_url, work, int(concurrency), json.loads(overrides))
         return
+    overrides = {name: json.loads(value) for name, _, value in (item.partition("=") for item in args.set)}
     site = generate_site(args.pages)
     pages = len(site) - 1  # robots.txt is not a page
     size_mb = sum(len(body) for body in site.values()) / 1e6
     server = serve(site)
     base_url = f"http://127.0.0.1:{server.server_address[1]}"
-    print(f"generated site: {pages} pages, {size_mb:.1f} MB, served at {base_url}; concurrency {args.concurrency}")
+    print(f"generated site: {pages} pages, {size_mb:.1f} MB, served at {base_url}; concurrency {args.concurrency}"
+          + (f"; settings {overrides}" if overrides else ""))
     with tempfile.TemporaryDirectory(prefix="ccgwatch-bench-") as work:
-        results = [run_child(mode, base_url, work, args.concurrency) for mode in ("bare", "full", "again")]
+        results = [run_child(mode, base_url, work, args.concurrency, overrides) for mode in ("bare", "full", "again")]
     server.shutdown()
     print(f"{'crawl':<28}{'pages':>7}{'seconds':>9}{'pages/s':>9}{'items':>7}{'304s':>6}{'peak MB':>9}")
     labels = {"bare": "bare Scrapy spider", "full": "full pipeline (cold cache)", "again": "full pipeline (re-crawl)"}
