@@ -586,6 +586,7 @@ def _write(con: duckdb.DuckDBPyConnection, groupings: list[DerivedGrouping]) -> 
             g.effective_date, g.confirmed_by_register, g.register_successor, g.rounds,
             min(dates) if dates else None, max(dates) if dates else None,
             len({c.source for c in g.claims}), len({c.url for c in g.claims}), g.source_url, g.flags,
+            g.members, g.member_names,
         ])
         member_rows += [[g.grouping_id, code, name, i] for i, (code, name) in enumerate(zip(g.members, g.member_names))]
         flag_rows += [list(row) for row in g.flag_rows]

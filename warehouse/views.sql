@@ -3,30 +3,22 @@
 -- One row per grouping: where it stands and on what evidence.
 CREATE OR REPLACE VIEW grouping_status AS
 SELECT
-    g.grouping_id,
-    g.label,
-    coalesce(m.member_codes, []) AS member_codes,
-    coalesce(m.member_names, []) AS member_names,
-    g.area,
-    g.successor_name,
-    g.status,
-    g.target_date,
-    g.effective_date,
-    g.confirmed_by_register,
-    g.last_evidence_date,
-    g.n_sources,
-    g.source_url,
-    g.rounds,
-    g.flags
-FROM groupings AS g
-LEFT JOIN (
-    SELECT
-        grouping_id,
-        list(code ORDER BY position) AS member_codes,
-        list(coalesce(name, code) ORDER BY position) AS member_names
-    FROM grouping_members
-    GROUP BY grouping_id
-) AS m USING (grouping_id);
+    grouping_id,
+    label,
+    coalesce(member_codes, []) AS member_codes,
+    coalesce(member_names, []) AS member_names,
+    area,
+    successor_name,
+    status,
+    target_date,
+    effective_date,
+    confirmed_by_register,
+    last_evidence_date,
+    n_sources,
+    source_url,
+    rounds,
+    flags
+FROM groupings;
 
 -- Every dated event of every grouping, with its evidence and provenance.
 CREATE OR REPLACE VIEW grouping_timeline AS
