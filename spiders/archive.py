@@ -34,9 +34,10 @@ import scrapy
 from scrapy.http import Response
 
 from parsers.vocab import SourceKind
-from spiders.failures import FailureKind, FailureRecordingMixin, now_iso, pdf_problem
+from spiders.common import SourceSpider
+from spiders.failures import FailureKind, pdf_problem
 from spiders.items import FetchErrorItem, PageItem
-from spiders.sources import REGISTRY, Source, read_sources
+from spiders.sources import Source
 
 DEFAULT_SINCE = "2017-01"  # the first CCG merger talks; CCGs closed at the end of June 2022
 DEFAULT_UNTIL = "2022-07"
@@ -54,8 +55,6 @@ RELEVANT_URL = re.compile(
     r"|mgAi\.aspx|ieListDocuments|ieDecisionDetails|mgIssueHistoryHome|mgConsultation|ieListMeetings",
     re.IGNORECASE,
 )
-IA_FIELDS = ("urlkey", "timestamp", "original", "mimetype", "statuscode", "digest", "length")
-KEPT_HEADERS = ("content-type", "etag", "last-modified", "date", "memento-datetime", "x-archive-orig-last-modified")
 
 
 @dataclass(frozen=True)
@@ -91,7 +90,7 @@ def window_stamp(value: str) -> str:
     return digits
 
 
-def in_window(timestamp: str, since: str, until: str) -> bool:
+def captured_in_window(timestamp: str, since: str, until: str) -> bool:
     """Whether a capture falls in the window; `until` covers its whole period (2022-07 means all of July)."""
     return timestamp[: len(since)] >= since and timestamp[: len(until)] <= until
 
@@ -184,14 +183,7 @@ def looks_relevant(original_url: str) -> bool:
     return bool(RELEVANT_URL.search(original_url))
 
 
-def find_source(source_id: str, registry: Path = REGISTRY) -> Source:
-    for source in read_sources(registry):
-        if source.id == source_id:
-            return source
-    raise ValueError(f"no source {source_id!r} in {registry}")
-
-
-class ArchiveSpider(FailureRecordingMixin, scrapy.Spider):
+class ArchiveSpider(SourceSpider):
     """Web archives through CDX: list a site's captures in a window, keep the relevant ones, fetch each once."""
 
     name = "archive"
@@ -207,18 +199,13 @@ class ArchiveSpider(FailureRecordingMixin, scrapy.Spider):
         sources_file: str | Path | None = None,
         **kwargs: Any,
     ) -> None:
-        super().__init__(**kwargs)
-        if source is None:
-            raise ValueError("the archive spider needs a source: -a source=ID")
-        registry = Path(sources_file) if sources_file else REGISTRY
-        self.source = source if isinstance(source, Source) else find_source(source, registry)
+        super().__init__(source=source, sources_file=str(sources_file) if sources_file else None, since=since,
+                         **kwargs)
         if self.source.kind != SourceKind.ARCHIVE:
             raise ValueError(f"source {self.source.id} is a {self.source.kind} source, not an archive")
-        self.source_id = self.source.id
-        self.allowed_domains = list(self.source.allowed_domains)
-        # Dates (from the crawl runner's --since) or text such as 2017-01; empty means the default window.
-        self.since = window_stamp(str(since or DEFAULT_SINCE))
-        self.until = window_stamp(str(until or DEFAULT_UNTIL))
+        # The crawl runner's --since (a date) or text such as 2017-01; nothing given means the default window.
+        self.window_since = window_stamp(self.since.strftime("%Y%m%d") if self.since else DEFAULT_SINCE)
+        self.window_until = window_stamp(str(until or DEFAULT_UNTIL))
         self.max_pages = int(max_pages) if max_pages not in (None, "") else None
         self.page_size = int(page_size)
         self.mimetypes = tuple(mimetypes.split(",")) if isinstance(mimetypes, str) else tuple(mimetypes)
@@ -230,7 +217,7 @@ class ArchiveSpider(FailureRecordingMixin, scrapy.Spider):
             yield self.cdx_request(prefix)
 
     def cdx_request(self, prefix: str, resume_key: str | None = None) -> scrapy.Request:
-        url = cdx_query_url(self.source.base_url, prefix, self.since, self.until, self.page_size,
+        url = cdx_query_url(self.source.base_url, prefix, self.window_since, self.window_until, self.page_size,
                             self.mimetypes, resume_key)
         return scrapy.Request(url, self.parse_cdx, errback=self.record_failure,
                               meta={"source_id": self.source_id, "prefix": prefix}, dont_filter=True)
@@ -259,7 +246,7 @@ class ArchiveSpider(FailureRecordingMixin, scrapy.Spider):
     def wanted(self, capture: Capture) -> bool:
         """In the window, a 200 of a wanted type, a relevant-looking page, and content not fetched before."""
         return (
-            in_window(capture.timestamp, self.since, self.until)
+            captured_in_window(capture.timestamp, self.window_since, self.window_until)
             and capture.statuscode in {"200", ""}
             and (not capture.mimetype or capture.mimetype.split(";")[0].strip() in self.mimetypes)
             and looks_relevant(capture.original)
@@ -276,18 +263,11 @@ class ArchiveSpider(FailureRecordingMixin, scrapy.Spider):
                 yield self.fetch_error(capture.original, FailureKind.BAD_PDF, problem,
                                        status=response.status, request=response.request)
                 return
-        headers = {name: response.headers.get(name, b"").decode("latin-1")
-                   for name in KEPT_HEADERS if response.headers.get(name)}
-        yield PageItem(
-            url=capture.original,
-            final_url=response.url,
-            source_id=self.source_id,
-            source_kind=str(SourceKind.ARCHIVE),
-            fetched_at=now_iso(),
-            status=response.status,
-            headers=headers,
-            content_type=content_type,
-            capture_time=capture.capture_time,
-            body=response.body,
-            cached="cached" in response.flags,
-        )
+        item = self.page_item(response)
+        # The page is the original site's, seen through the archive: its URL and when the archive saw it.
+        item.update(url=capture.original, capture_time=capture.capture_time, content_type=content_type,
+                    source_kind=str(SourceKind.ARCHIVE))
+        for name in ("memento-datetime", "x-archive-orig-last-modified"):
+            if response.headers.get(name):
+                item["headers"][name] = response.headers.get(name).decode("latin-1")
+        yield item

@@ -15,8 +15,8 @@ from spiders.archive import (
     Capture,
     CdxError,
     capture_url,
+    captured_in_window,
     cdx_query_url,
-    in_window,
     looks_relevant,
     parse_cdx,
     window_stamp,
@@ -139,9 +139,9 @@ def test_relevance_by_url(url: str, relevant: bool) -> None:
 
 def test_window_bounds_are_inclusive_to_the_stated_precision() -> None:
     assert window_stamp("2017-01") == "201701" and window_stamp("2022-07-31") == "20220731"
-    assert in_window("20220731235959", "201701", "202207")
-    assert not in_window("20220801000000", "201701", "202207")
-    assert not in_window("20161231235959", "201701", "202207")
+    assert captured_in_window("20220731235959", "201701", "202207")
+    assert not captured_in_window("20220801000000", "201701", "202207")
+    assert not captured_in_window("20161231235959", "201701", "202207")
     with pytest.raises(ValueError):
         window_stamp("July")
 
@@ -236,3 +236,14 @@ def test_crawl_of_the_sample_archive(tmp_path: Path) -> None:
     # Three pages of three index rows, the second and third asked for with the resume key.
     assert len(cdx_requests) == 3
     assert "resumeKey" not in cdx_requests[0] and all("resumeKey=" in path for path in cdx_requests[1:])
+
+
+def test_window_comes_from_the_runner_since_date_or_defaults() -> None:
+    from datetime import date
+
+    assert (ArchiveSpider(source=archive_source()).window_since,
+            ArchiveSpider(source=archive_source()).window_until) == ("201701", "202207")
+    spider = ArchiveSpider(source=archive_source(), since=date(2019, 4, 1), until="2020-03")
+    assert (spider.window_since, spider.window_until) == ("20190401", "202003")
+    assert spider.cdx_request("kentandmedwayccg.nhs.uk").url == cdx_query_url(
+        IA, "kentandmedwayccg.nhs.uk", "20190401", "202003")
