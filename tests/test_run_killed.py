@@ -59,9 +59,10 @@ def slow_web() -> Iterator[object]:
 
     with serve() as web:
         answer = web.httpd.answer
+        web.delay = REQUEST_DELAY  # tests set it to 0 once they no longer need to catch a crawl mid-way
 
         def slowly(request: object, raw_path: str) -> object:
-            time.sleep(REQUEST_DELAY)  # a slow site, so the crawl is still going when the signal comes
+            time.sleep(web.delay)  # a slow site, so the crawl is still going when the signal comes
             return answer(request, raw_path)
 
         web.httpd.answer = slowly
@@ -133,12 +134,13 @@ def _complete_run(paths: DataPaths) -> subprocess.CompletedProcess:
 @pytest.fixture(scope="module")
 def reference_counts(tmp_path_factory: pytest.TempPathFactory) -> dict[str, int]:
     """What one uninterrupted run of the sample web yields, to compare interrupted ones against."""
-    from ccgwatch.sampleweb import serve
+    from ccgwatch.commands.run import run_now
+    from ccgwatch.config import Config
+    from ccgwatch.sampleweb import sample_sources, serve
 
     with serve() as web:
         paths = _prepare(tmp_path_factory.mktemp("reference"), web.base_url)
-        done = _complete_run(paths)
-        assert done.returncode == 0, done.stderr
+        assert run_now(paths, Config(), sample_sources(web.base_url)).outcome == "ok"
     return _counts(paths)
 
 
@@ -190,6 +192,7 @@ def test_sigterm_then_sigkill_mid_crawl_then_a_run_completes_with_nothing_lost_o
     assert (paths.root / "run.lock").exists()
 
     # 3. The next run takes the lock over, notes the dead run, and ends with what one clean run has.
+    slow_web.delay = 0
     completed = _complete_run(paths)
     assert completed.returncode == 0, completed.stderr
     counts = _counts(paths)
