@@ -259,6 +259,68 @@ def write_organisations_csv(path: Path, organisations: Iterable[Organisation]) -
             ])
 
 
+# After June 2022 ODS keeps the CCG codes (primary role RO98) for sub-ICB locations named "NHS X ICB - 05W".
+CCG_LAST_DAY = dt.date(2022, 6, 30)
+_SUB_ICB_NAME = re.compile(r" ICB - [A-Z0-9]{3,5}$", re.IGNORECASE)
+
+
+def organisation_from_ord(document: dict) -> Organisation | None:
+    """A CCG or ICB from an ODS ORD 2-0-0 organisation record (None for other roles, e.g. commissioning hubs).
+
+    Fields ODS does not give (ONS code, footprint) are left empty, and so is the name when ODS gives the
+    code's later sub-ICB location name; a CCG code still active in ODS closed as a CCG on 30 June 2022.
+    """
+    record = document.get("Organisation", document)
+    code = str(record["OrgId"]["extension"]).upper()
+    roles = record.get("Roles", {}).get("Role", [])
+    primary = next((role["id"] for role in roles if role.get("primaryRole")), None)
+    name = str(record.get("Name") or "")
+    if primary == "RO98":
+        kind = OrgKind.CCG
+    elif primary == "RO261" and ({"RO318"} & {role["id"] for role in roles} or "INTEGRATED CARE BOARD" in name.upper()):
+        kind = OrgKind.ICB
+    else:
+        return None
+    periods = {period["Type"]: period for period in record.get("Date", [])}
+    period = periods.get("Operational") or periods.get("Legal")
+    if not period:
+        return None
+    opened, closed = dt.date.fromisoformat(period["Start"]), _date(period.get("End"))
+    if kind == OrgKind.CCG:
+        if _SUB_ICB_NAME.search(name):
+            name = ""
+        if closed is None or closed > CCG_LAST_DAY:
+            closed = CCG_LAST_DAY
+    successions = [
+        (succession.get("Date", [{}])[0].get("Start", ""), succession["Target"]["OrgId"]["extension"])
+        for succession in record.get("Succs", {}).get("Succ", [])
+        if succession.get("Type") == "Successor"
+    ]
+    successor = max(successions)[1].upper() if successions else None
+    return Organisation(code, name, kind, None, opened, closed, successor, None, None)
+
+
+def updated_organisations(register: Register, fresh: Iterable[Organisation]) -> tuple[list[Organisation], dict]:
+    """Fresh ODS facts laid over what the register knows; returns the merged rows and counts (new/changed/same).
+
+    Nothing known is dropped: an empty fresh field keeps the known value, a name differing only in case keeps
+    the register's mixed-case spelling, and organisations ODS no longer lists are simply not touched.
+    """
+    merged, counts = [], {"new": 0, "changed": 0, "unchanged": 0}
+    for org in fresh:
+        known = register.get(org.code)
+        if known is None:
+            merged.append(org)
+            counts["new"] += 1
+            continue
+        if org.name.casefold() == known.name.casefold():
+            org = replace(org, name="")
+        result = _merge(known, org)
+        counts["changed" if result != known else "unchanged"] += 1
+        merged.append(result)
+    return merged, counts
+
+
 OVERLAY_RELATIVE = Path("register") / "organisations.csv"
 
 

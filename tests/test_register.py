@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -14,8 +16,10 @@ from parsers.register import (
     load_register,
     name_core,
     normalise_name,
+    organisation_from_ord,
     overlay_path,
     read_register,
+    updated_organisations,
     write_organisations_csv,
 )
 from parsers.vocab import OrgKind
@@ -145,3 +149,98 @@ def test_register_show_unknown_fails_in_one_line(capsys: pytest.CaptureFixture[s
     assert main(["register", "show", "Atlantis", "--data", str(tmp_path)]) == 2
     err = capsys.readouterr().err.strip()
     assert err.count("\n") == 0 and "Atlantis" in err
+
+
+# --- refreshing from NHS ODS ---------------------------------------------------------------------------
+
+ORD_RECORDS = json.loads((Path(__file__).parent.parent / "ccgwatch/sampleweb/ods/organisations.json").read_text())
+
+
+def ord_record(code: str) -> dict:
+    return next(r for r in ORD_RECORDS["organisations"] if r["OrgId"]["extension"] == code)
+
+
+def test_a_ccg_code_that_ods_shows_as_a_sub_icb_location_stays_a_closed_ccg() -> None:
+    org = organisation_from_ord({"Organisation": ord_record("05W")})
+    assert (org.code, org.kind, org.name, org.opened, org.closed, org.successor) == (
+        "05W", OrgKind.CCG, "", dt.date(2013, 4, 1), dt.date(2022, 6, 30), None)
+
+
+def test_ord_successors_and_operational_dates() -> None:
+    ashford = organisation_from_ord({"Organisation": ord_record("09C")})
+    assert (ashford.name, ashford.closed, ashford.successor) == ("NHS ASHFORD CCG", dt.date(2020, 3, 31), "91Q")
+    # Legally established in November 2014, operating from April 2015: the register uses operation.
+    assert organisation_from_ord({"Organisation": ord_record("13T")}).opened == dt.date(2015, 4, 1)
+    icb = organisation_from_ord({"Organisation": ord_record("QKS")})
+    assert (icb.kind, icb.opened, icb.closed) == (OrgKind.ICB, dt.date(2022, 7, 1), None)
+
+
+def test_commissioning_hubs_are_not_organisations_of_the_register() -> None:
+    hub = json.loads(json.dumps(ord_record("09C")))
+    hub["OrgId"]["extension"] = "13N"
+    hub["Roles"]["Role"][0]["id"] = "RO218"
+    assert organisation_from_ord({"Organisation": hub}) is None
+
+
+def test_updates_keep_what_the_register_knows() -> None:
+    register = load_register()
+    fresh = [organisation_from_ord({"Organisation": ord_record(code)}) for code in ("05W", "09C", "QKS")]
+    closing = Organisation("QKS", "NHS KENT AND MEDWAY INTEGRATED CARE BOARD", OrgKind.ICB, None,
+                           dt.date(2022, 7, 1), dt.date(2026, 3, 31), None, None, None)
+    merged, counts = updated_organisations(register, [*fresh[:2], closing])
+    assert counts == {"new": 0, "changed": 1, "unchanged": 2}
+    assert [(o.code, o.name, o.closed) for o in merged] == [
+        ("05W", "NHS Stoke on Trent CCG", dt.date(2022, 6, 30)),
+        ("09C", "NHS Ashford CCG", dt.date(2020, 3, 31)),
+        ("QKS", "NHS Kent and Medway Integrated Care Board", dt.date(2026, 3, 31)),
+    ]
+
+
+def test_register_update_against_the_local_ord_stub(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from ccgwatch.sampleweb import serve
+
+    data = tmp_path / "data"
+    with serve() as web:
+        # ODS records a (fictional, test-only) ICB replacing Kent and Medway: one closure, one new body.
+        closed = json.loads(json.dumps(ord_record("QKS")))
+        closed["Status"] = "Inactive"
+        closed["Date"] = [{"Type": "Operational", "Start": "2022-07-01", "End": "2026-03-31"}]
+        closed["Succs"] = {"Succ": [{"Type": "Successor", "Date": [{"Type": "Legal", "Start": "2026-04-01"}],
+                                     "Target": {"OrgId": {"extension": "Q9Z"}}}]}
+        web.set_page("/ods/ORD/2-0-0/organisations/QKS", json.dumps({"Organisation": closed}).encode(),
+                     "application/json")
+        new_icb = json.loads(json.dumps(ord_record("QNC")))
+        new_icb["OrgId"]["extension"] = "Q9Z"
+        new_icb["Name"] = "NHS TEST KENT INTEGRATED CARE BOARD"
+        new_icb["Date"] = [{"Type": "Operational", "Start": "2026-04-01"}]
+        web.set_page("/ods/ORD/2-0-0/organisations/Q9Z", json.dumps({"Organisation": new_icb}).encode(),
+                     "application/json")
+        listing = {"Organisations": [{"OrgId": code, "PrimaryRoleId": "RO261"} for code in ("Q9Z", "QKS", "QNC")]}
+        web.set_page("/ods/ORD/2-0-0/organisations?PrimaryRoleId=RO261&Limit=3", json.dumps(listing).encode(),
+                     "application/json")
+        result = subprocess.run(
+            [sys.executable, "-m", "ccgwatch", "register", "update", "--ord-url", web.url("/ods/ORD/2-0-0"),
+             "--page-size", "3", "--data", str(data), "--quiet"],
+            check=False, capture_output=True, text=True, timeout=120,
+        )
+        requested = [path for _, path, _ in web.requests]
+    assert result.returncode == 0, result.stderr
+    assert "read 10 organisations from ODS (7 CCG codes, 3 ICBs" in result.stdout
+    assert "1 new, 1 changed, 8 unchanged" in result.stdout
+    # Paged by Next-Page / Offset: three pages of CCG codes at three a page.
+    assert "/ods/ORD/2-0-0/organisations?PrimaryRoleId=RO98&Limit=3&Offset=6" in requested
+
+    register = read_register(overlay=overlay_path(data))
+    assert len(register.organisations) == 291  # nothing dropped
+    kent = register.get("QKS")
+    assert (kent.name, kent.closed, kent.successor) == (
+        "NHS Kent and Medway Integrated Care Board", dt.date(2026, 3, 31), "Q9Z")
+    assert register.get("Q9Z").name == "NHS TEST KENT INTEGRATED CARE BOARD"
+    assert [o.code for o in register.succession("09C")] == ["09C", "91Q", "QKS", "Q9Z"]
+    assert register.get("05W").closed == dt.date(2022, 6, 30)
+
+    # `register show` reads the overlay of the data directory it is given.
+    assert main(["register", "show", "QKS", "--format", "json", "--data", str(data)]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert [(s["step"], s["code"]) for s in report["succession"]][-2:] == [
+        ("this organisation", "QKS"), ("successor", "Q9Z")]

@@ -6,6 +6,7 @@ import argparse
 import datetime as dt
 import json
 import sys
+from urllib.parse import urlsplit
 
 from ccgwatch.commands._warehouse import add_data_argument, add_format_argument, data_paths
 from ccgwatch.errors import UserError
@@ -13,6 +14,7 @@ from ccgwatch.errors import UserError
 HELP = "show a CCG/ICB with its footprint and line of succession, or refresh the register from NHS ODS"
 EXAMPLE = "ccgwatch register show 'Stoke on Trent' --format json"
 
+ORD_URL = "https://directory.spineservices.nhs.uk/ORD/2-0-0"
 ORGANISATION_COLUMNS = ["code", "name", "kind", "ons_code", "opened", "closed", "successor", "footprint"]
 
 
@@ -26,8 +28,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_data_argument(show)
     update = actions.add_parser("update", help="refresh organisations and successions from the NHS ODS ORD API")
     update.add_argument("--ord-url", default=None,
-                        help="ORD API root (default: https://directory.spineservices.nhs.uk/ORD/2-0-0)")
+                        help=f"ORD API root (default: {ORD_URL})")
     update.add_argument("--roles", default="RO98,RO261", help="primary role ids to fetch (default: RO98,RO261)")
+    update.add_argument("--page-size", type=int, default=1000, help="organisations per listing page (max 1000)")
+    update.add_argument("--quiet", action="store_true", help="no progress display")
     add_data_argument(update)
 
 
@@ -121,10 +125,58 @@ def _ancestors(register, code: str, depth: int = 1) -> list[tuple[int, object]]:
 
 
 def _update(args: argparse.Namespace) -> int:
-    from spiders.ods import run_update
+    """Crawl ORD with the `ods` spider (child process, raw pages kept), then merge what it read into the overlay."""
+    from ccgwatch.crawling import run_crawl
+    from parsers.register import (
+        load_register,
+        organisation_from_ord,
+        overlay_path,
+        read_organisations_csv,
+        read_register,
+        updated_organisations,
+        write_organisations_csv,
+    )
+    from spiders.pipelines import read_body
+    from spiders.sources import Source
 
     paths = data_paths(args)
-    roles = [role.strip() for role in args.roles.split(",") if role.strip()]
-    summary = run_update(paths.root, ord_url=args.ord_url, roles=roles)
-    print(summary)
+    root = (args.ord_url or ORD_URL).rstrip("/")
+    host = urlsplit(root).hostname
+    roles = [role.strip().upper() for role in args.roles.split(",") if role.strip()]
+    if not host or not roles:
+        raise UserError(f"need an http(s) ORD URL and at least one role (got {root!r}, {args.roles!r})")
+    source = Source(
+        id="ods-ord", kind="ods", name="NHS ODS Organisation Reference Data API", base_url=root,
+        allowed_domains=(host,), org_codes=(),
+        start_urls=tuple(f"{root}/organisations?PrimaryRoleId={role}&Limit={args.page_size}" for role in roles),
+    )
+    run_id = "register-" + dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S")
+    result = run_crawl([source], paths, run_id, show_progress=not args.quiet)
+
+    fresh, unreadable = [], 0
+    for feed in result.feed_files:
+        for line in feed.read_text(encoding="utf-8").splitlines():
+            row = json.loads(line)
+            if row.get("item_type") != "page" or "/organisations/" not in str(row.get("url")):
+                continue
+            try:
+                org = organisation_from_ord(json.loads(read_body(paths.raw_store, row["raw_path"])))
+            except (KeyError, ValueError, TypeError):
+                unreadable += 1
+                continue
+            if org:
+                fresh.append(org)
+    if not fresh:
+        raise UserError(f"ODS update read no organisations from {root} ({result.errors} fetch errors; "
+                        f"log: {result.log_file})")
+
+    overlay = overlay_path(paths.root)
+    current = read_register(overlay=overlay) if overlay.exists() else load_register()
+    merged, counts = updated_organisations(current, fresh)
+    kept = {org.code: org for org in (read_organisations_csv(overlay) if overlay.exists() else [])}
+    kept.update({org.code: org for org in merged})
+    write_organisations_csv(overlay, sorted(kept.values(), key=lambda org: org.code))
+    print(f"read {len(fresh)} organisations from ODS ({sum(o.kind == 'ccg' for o in fresh)} CCG codes, "
+          f"{sum(o.kind == 'icb' for o in fresh)} ICBs; {unreadable} unreadable, {result.errors} fetch errors): "
+          f"{counts['new']} new, {counts['changed']} changed, {counts['unchanged']} unchanged -> {overlay}")
     return 0
