@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import calendar
 import datetime as dt
 import re
@@ -42,16 +43,16 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("rel_month_unit", re.compile(r"\b(?P<rel>next|last|this)\s+month\b", re.IGNORECASE)),
     ("rel_day", re.compile(r"\b(?P<rel>today|tonight|this evening|this morning|this afternoon|yesterday|tomorrow)\b", re.IGNORECASE)),
     ("season", re.compile(rf"\b(?P<season>spring|summer|autumn|winter)\s+(?:of\s+)?(?P<y>{YEAR})\b", re.IGNORECASE)),
+    # A year alone only after a preposition; the lead-in is matched but not part of the mention (see _LEAD_GROUPS).
     ("year", re.compile(
-        rf"(?:(?<=\bin )|(?<=\bby )|(?<=\bduring )|(?<=\bsince )|(?<=\bfrom )|(?<=\buntil )|(?<=\bof )|(?<=\bfor )"
-        rf"|(?<=\bearly )|(?<=\blate )|(?<=\bmid-)|(?<=\bmid )|(?<=\bend of ))(?P<y>{YEAR})\b(?!/\d|-\d\d)")),
+        rf"\b(?:in|by|during|since|from|until|of|for|early|late|mid|end of)[ -](?P<y>{YEAR})\b(?!/\d|-\d\d)")),
     # A month name alone; "May" and "March" double as words, so only capitalised and with a date-ish lead-in.
     ("month", re.compile(
-        rf"(?:(?<=\bin )|(?<=\bIn )|(?<=\bfrom )|(?<=\bFrom )|(?<=\bsince )|(?<=\buntil )|(?<=\btill )|(?<=\bby )"
-        rf"|(?<=\bof )|(?<=\bearly )|(?<=\blate )|(?<=\bmid-)|(?<=\bmid )|(?<=\bend of )|(?<=\bduring )|(?<=\bbefore )"
-        rf"|(?<=\bafter )|(?<=\bbetween )|(?<=\band )|(?<=\bto )|(?<=\bor )|(?<=\bon )|(?<=[-–—] )|(?<=[-–—]))"
-        rf"{_M.format('m')}\b(?![-–—]\d)")),
+        rf"(?:\b(?:[Ii]n|[Ff]rom|since|until|till|by|of|early|late|mid|end of|during|before|after|between|and|to|or|on)[ -]"
+        rf"|[-–—] ?){_M.format('m')}\b(?![-–—]\d)")),
 ]
+# Patterns whose match includes a lead-in word: the mention starts at this group.
+_LEAD_GROUPS = {"year": "y", "month": "m"}
 
 _RANGE_JOIN = re.compile(r"\s*(?:-|–|—|to|until|till|through|and)\s*$")
 _RANGE_LEAD = re.compile(r"\b(?:between|from)\s*$", re.IGNORECASE)
@@ -126,12 +127,43 @@ def _relative(kind: str, match: re.Match[str], page: dt.date | None) -> _Raw | N
     return _Raw(start, end, year, month, None, kind, relative=True)
 
 
+_DIGIT = re.compile(r"\d+")
+_MONTH_WORD = re.compile(r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec|JAN|FEB|MAR|APR|MAY|JUN|JUL|AUG|SEP|OCT|NOV|DEC)")
+_RELATIVE_WORD = re.compile(r"\b(?i:next|last|this|coming|following|previous|today|tonight|yesterday|tomorrow)\b")
+# What a line must contain for a pattern to have a chance: most lines of prose hold no date at all.
+_NEEDS = {"iso": "digit", "numeric": "digit", "dayspan": "digit", "dmy": "digit", "mdy": "digit", "my": "digit",
+          "season": "digit", "year": "digit", "rel_month": "relative", "month_rel": "relative", "rel_year": "relative",
+          "rel_month_unit": "relative", "rel_day": "relative", "month": "month"}
+
+
+def _lines_with(text: str) -> dict[str, list[tuple[int, int]]]:
+    """Spans of the lines holding a digit, a month name or a relative word (one pass over the text for each)."""
+    starts = [0]
+    position = text.find("\n")
+    while position != -1:
+        starts.append(position + 1)
+        position = text.find("\n", position + 1)
+    spans: dict[str, list[tuple[int, int]]] = {}
+    for need, anchor in (("digit", _DIGIT), ("month", _MONTH_WORD), ("relative", _RELATIVE_WORD)):
+        lines = sorted({bisect.bisect_right(starts, match.start()) - 1 for match in anchor.finditer(text)})
+        spans[need] = [(starts[i], (starts[i + 1] - 1) if i + 1 < len(starts) else len(text)) for i in lines]
+    return spans
+
+
+def _matches(pattern: re.Pattern[str], text: str, spans: list[tuple[int, int]]):
+    for start, end in spans:
+        yield from pattern.finditer(text, start, end)
+
+
 def _scan(text: str, page: dt.date | None) -> list[_Raw]:
     taken = bytearray(len(text))
     found: list[_Raw] = []
+    lines = _lines_with(text)
     for kind, pattern in _PATTERNS:
-        for match in pattern.finditer(text):
+        for match in _matches(pattern, text, lines[_NEEDS[kind]]):
             start, end = match.span()
+            if kind in _LEAD_GROUPS:
+                start = match.start(_LEAD_GROUPS[kind])
             if any(taken[start:end]):
                 continue
             raw: _Raw | None

@@ -7,31 +7,58 @@ from dataclasses import dataclass
 
 from parsers.vocab import Body, EventType, Outcome
 
+_LOWERED: list[str] = ["", "  "]
+
+
+def _padded_lower(text: str) -> str:
+    """Lower-cased text with a space each side, remembered for the sentence being classified."""
+    if _LOWERED[0] is not text:
+        _LOWERED[0], _LOWERED[1] = text, f" {text.lower()} "
+    return _LOWERED[1]
+
+
+class Gated:
+    """A regex behind a cheap keyword test: most sentences hold none of the words, so the regex never runs."""
+
+    def __init__(self, pattern: re.Pattern[str], keys: tuple[str, ...]):
+        self.pattern = pattern
+        self.keys = keys
+
+    def _may_match(self, text: str) -> bool:
+        low = _padded_lower(text)
+        return any(key in low for key in self.keys)
+
+    def search(self, text: str, pos: int = 0, endpos: int | None = None) -> re.Match[str] | None:
+        if not self._may_match(text):
+            return None
+        return self.pattern.search(text, pos, len(text) if endpos is None else endpos)
+
+
 # A condition or supposition: nothing in the sentence has happened ("If NHS England were not in favour ...").
-CONDITIONAL = re.compile(
+CONDITIONAL = Gated(re.compile(
     r"^\s*(?:if|unless|should (?:the|they|it|NHS)|were (?:the|they|it)|in the event)\b|,\s*if\b|\bif (?:the|a|any|NHS|they|it|we|GP|members|this)\b"
     r"|\bwhat would happen\b",
     re.IGNORECASE,
-)
+), ('if', 'unless', 'should', 'were ', 'in the event', 'what would'))
 # Modal or speculative wording: a step that would, could or may happen is not a step that happened.
-HEDGE = re.compile(
+HEDGE = Gated(re.compile(
     r"\b(?:would|could|might|should|must)\b|(?-i:\bmay\b)|\bwill (?:need|have) to\b|\b(?:need|needs|have|has) to be\b"
     r"|\bpotential(?:ly)? option\b|\bone (?:potential |possible )?option\b|\bsubject to\b|\bawait(?:ing|s)?\b"
     r"|\bany (?:application|decision|proposal|merger)\b|\bintend(?:s|ed)? to\b|\bplan(?:s|ned)? to\b|\baim(?:s|ed)? to\b"
     r"|\bexpected to\b|\bhoping to\b|\bhope to\b|\bseek(?:s|ing)? to\b|\bwant(?:s)? to\b|\blikely\b|\bunlikely\b"
     r"|\bset to\b|\bdue to\b|\bpending\b|\bif\b|\bunless\b|\bpossible\b|\bpossibly\b|\bwhether\b",
     re.IGNORECASE,
-)
+), ('would', 'could', 'might', 'should', 'must', 'may', 'need', 'have to', 'has to', 'option', 'subject to', 'await', ' any ', 'intend', ' plan', ' aim', 'expect', 'hop', 'seek', 'want', 'likely', 'set to', 'due to', 'pending', ' if ', 'unless', 'possib', 'whether'))
 # Denials: "no decisions have been made", "has not yet applied", "did not approve".
-NEGATION = re.compile(
+NEGATION = Gated(re.compile(
     r"\bno (?:final )?decisions?\b(?: \w+){0,3} (?:been|be) (?:made|taken|reached)|\bno decision to\b"
     r"|\b(?:has|have|had|was|were|is|are|did|does|do)(?:n[’']t| not)\b|\bnot yet\b|\bnever\b|\bneither\b"
     r"|\bno (?:application|vote|approval)\b|\bwithout (?:a|any) (?:vote|decision)\b|\brather than\b",
     re.IGNORECASE,
-)
+), ('no ', 'not', "n't", 'n’t', 'never', 'neither', 'without', 'rather than'))
 QUESTION = re.compile(r"\?\s*$")
-FUTURE = re.compile(r"\b(?:will|shall|is to|are to|is due to|are due to|to be (?:held|taken|put)|is being asked|are being asked"
-                    r"|are invited|is scheduled|are scheduled|next month|next week|later this)\b", re.IGNORECASE)
+FUTURE = Gated(re.compile(r"\b(?:will|shall|is to|are to|is due to|are due to|to be (?:held|taken|put)|is being asked|are being asked"
+                    r"|are invited|is scheduled|are scheduled|next month|next week|later this)\b", re.IGNORECASE), ('will', 'shall', 'is to', 'are to', 'due to', 'to be ', 'being asked', 'invited', 'scheduled', 'next month', 'next week', 'later this'))
 
 NHSE = r"(?:NHS England(?: and NHS Improvement| and Improvement)?|NHSE(?:/I|&I)?|NHS E/I|the regulator|the Secretary of State|DHSC|the Department of Health(?: and Social Care)?|ministers?|the national (?:team|body))"
 OBJECT = r"(?:the |their |its |a |an |our |this |these )?(?:\w+[- ]){0,3}(?:merger|application|proposals?|plans?|bid|request|case|changes?|SCO|CCG|ICB)"
@@ -126,6 +153,35 @@ PATTERNS: dict[EventType, re.Pattern[str]] = {
         r"|\b(?:will|would|to|could)\s+(?:\w+\s+)?(?:merge|form|cluster|become|combine|join)\b",
         re.IGNORECASE),
 }
+
+# Words without which a pattern cannot match (lower case; the sentence is padded with spaces).
+_PATTERN_KEYS: dict[EventType, tuple[str, ...]] = {
+    EventType.REJECTION: ("reject", "turned down", "refus", "declin", "block", "veto", "did not", "not approved", "unsuccessful"),
+    EventType.WITHDRAWAL: ("withdr", "drop", "abandon", "scrap", "ditch", "shelv", "called off", "ruled out", "pull",
+                           "walked away", "decided", "not ", "no longer"),
+    EventType.DEFERRAL: ("defer", "postpon", "pause", "hold", "put back", "pushed back", "delay", " ice", "long grass",
+                         "now take place", "now happen", "now go ahead", "not before"),
+    EventType.APPROVAL: ("approv", "authoris", "agreed", "signed off", "gave", "given", "granted", "support", "ratified",
+                         "backed", "backing", "sanction", "confirmed", "go-ahead", "green light", "sign-off", "received",
+                         "gained", "secured", "won ", "got ", "obtained"),
+    EventType.APPLICATION: ("appl", "bid", "request", "submitted"),
+    EventType.MEMBER_VOTE: ("vot", "ballot", "poll", "backed", "rejected", "support", "endorsed", "approved", "opposed",
+                            "turned down", "agreed", "refused", "thrown out", "said no", "said yes", "per cent", "percent",
+                            "%", "in favour", "against"),
+    EventType.GOVERNING_BODY_DECISION: ("agreed", "approved", "voted", "decided", "supported", "endorsed", "ratified",
+                                        "rejected", "resolved", "recommend", "backed", "signed off", "gave"),
+    EventType.CONSULTATION_START: ("consult", "engagement", "listening", "hear", "have your say", "seek", "views",
+                                   "feedback"),
+    EventType.CONSULTATION_END: ("consult", "engagement"),
+    EventType.PUBLIC_MEETING: ("public", "drop-in", "roadshow", "listening", "engagement event", "community", "town hall"),
+    EventType.MEETING: ("meeting", "meet ", "decided at", "date of decision"),
+    EventType.EFFECTIVE: ("merged", "came into", "established", "created", "formed", "launched", "born", "dissolved",
+                          "abolished", "replaced", "went live", "began", "come into", "is now", "took over", "merged"),
+    EventType.PROPOSAL: ("propos", "plan", "intend", "intention", "explor", "consider", "look", "investigat", "discuss",
+                         "option", "case for change", "set to", "in talks", "recommend", "strategic direction", "aim",
+                         "expression of", "notif", "merge", "form", "cluster", "become", "combine", "join"),
+}
+GATED_PATTERNS = {kind: Gated(pattern, _PATTERN_KEYS[kind]) for kind, pattern in PATTERNS.items()}
 
 MERGER_INTENT = re.compile(r"\b(?:application|notif\w*|letter)\b.{0,60}\b(?:intention|intent|interest)\b", re.IGNORECASE)
 EXPLORATORY = re.compile(r"\b(?:to )?(?:explore|consider|look (?:at|into)|investigate|develop (?:a |the )?(?:full )?case"
@@ -251,7 +307,7 @@ def classify(sentence: str) -> list[Cue]:
     """Every event type this sentence reports as having happened (or, for votes, as pending)."""
     if QUESTION.search(sentence):
         return []
-    found = {kind: pattern.search(sentence) for kind, pattern in PATTERNS.items()}
+    found = {kind: pattern.search(sentence) for kind, pattern in GATED_PATTERNS.items()}
     found = {kind: match for kind, match in found.items() if match}
     planned = PLANNED_EFFECTIVE.search(sentence)
     if not found and not planned:

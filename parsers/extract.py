@@ -58,6 +58,7 @@ _TARGET_TOPIC = re.compile(
 _LABELLED_MEETING = re.compile(r"^(?:Decided at meeting|Meeting of|Date of decision|Date of meeting)\s*:?\s*", re.IGNORECASE)
 _HELD_MEETING = re.compile(r"\bmeeting (?:held )?(?:in public )?on\b|\b(?:meeting|held) in public on\b|^Meeting held\b",
                            re.IGNORECASE)
+_VOTE_FIGURES = re.compile(r"%|per ?cent|majority|threshold|two[- ]thirds", re.IGNORECASE)
 _ALL_GROUPINGS = re.compile(r"\b(?:organisations|new CCGs|new ICBs|both|all (?:\w+ )?(?:merging )?(?:CCGs|ICBs|mergers)|each of the"
                             r"|(?:two|three|four|five) mergers|into (?:two|three|four))\b",
                             re.IGNORECASE)
@@ -119,6 +120,9 @@ def _number(text: str) -> int | None:
 
 def _stated_count(sentence: str) -> int | None:
     """ "the six CCGs", "eight clinical commissioning groups", "a six-way merger"; not "with three neighbouring CCGs"."""
+    low = sentence.lower()
+    if "ccg" not in low and "icb" not in low and "commissioning" not in low and "integrated care" not in low and "way" not in low:
+        return None
     for match in _COUNT.finditer(sentence):
         if match.group("lead") or match.group("other"):
             continue
@@ -457,7 +461,7 @@ def _read_names_and_targets(page: _Page, drafts: list[_Draft]) -> None:
             if draft.target is None or (target and target.startswith(draft.target) and len(target) > len(draft.target)):
                 draft.target = target or draft.target
         draft = drafts[group]
-        if draft.successor is None:
+        if draft.successor is None and re.search(r"CCG|ICB|Clinical|Integrated", sentence.text):
             for match in _SUCCESSOR.finditer(sentence.text):
                 name = _short_name(match.group("name") or match.group("subject"))
                 found = link_organisations(name, page.published)
@@ -506,7 +510,7 @@ def _read_events(page: _Page, groupings: list[Grouping], kept: dict[int, int],
             continue
         if not page.in_context[index]:
             continue
-        stated_threshold = read_vote(sentence.text, False)
+        stated_threshold = read_vote(sentence.text, False) if _VOTE_FIGURES.search(sentence.text) else None
         if stated_threshold is not None and stated_threshold.threshold is not None and stated_threshold.percent_for is None:
             # "needs the support of at least 50% of member practices in each CCG" sets the bar for the results below.
             threshold = stated_threshold.threshold

@@ -45,8 +45,21 @@ OTHER_SUBJECT = re.compile(
 )
 
 
+_MERGER_KEYS = ("merg", "amalgamat", "consolidat", "dissol", "single", "strategic commission", "one ", "new ", "combined",
+                "cluster", "join", "together", "streamlin", "sco", "commissioner", "form", "becom", "creat", "into ")
+_COMMISSIONER_KEYS = ("ccg", "clinical commissioning", "icb", "integrated care board", "commissioning organisation",
+                      "commissioning group", "strategic commissioner", "sco")
+
+
+def _has_any(text: str, keys: tuple[str, ...]) -> bool:
+    low = text.lower()
+    return any(key in low for key in keys)
+
+
 def is_merger_sentence(sentence: str, context_has_commissioner: bool = False) -> bool:
     """True when the sentence speaks of commissioners (here or just before) becoming one organisation."""
+    if not _has_any(sentence, _MERGER_KEYS):
+        return False
     merger = MERGER.search(sentence)
     if not merger:
         return False
@@ -62,4 +75,4 @@ def is_merger_sentence(sentence: str, context_has_commissioner: bool = False) ->
 
 
 def mentions_commissioner(sentence: str) -> bool:
-    return bool(COMMISSIONER.search(sentence))
+    return _has_any(sentence, _COMMISSIONER_KEYS) and bool(COMMISSIONER.search(sentence))

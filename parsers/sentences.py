@@ -11,6 +11,7 @@ _ABBREVIATIONS = {"dr", "mr", "mrs", "ms", "st", "no", "cllr", "prof", "rev", "e
                   "dec", "para", "ref", "cf", "fig", "nos", "hon", "rt", "sr", "jr", "c", "ca", "al"}
 # Semicolons end sentences too: "Eastern Cheshire, 16 in favour; South Cheshire, 15 in favour" are separate results.
 _STOP = re.compile(r"[.!?]+[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9£•·–-])|;\s+(?=\S)")
+_LAST_WORD = re.compile(r"([\w.]+)[.!?]*$")
 _BULLET = re.compile(r"^\s*(?:[•·▪◦●\-–*]|\(?[0-9a-z]{1,2}[.)])\s+")
 
 
@@ -27,7 +28,7 @@ def _split_line(line: str, offset: int) -> list[Sentence]:
     out: list[Sentence] = []
     begin = 0
     for stop in _STOP.finditer(line):
-        word = re.search(r"([\w.]+)[.!?]*$", line[begin:stop.start() + 1])
+        word = _LAST_WORD.search(line, max(begin, stop.start() - 24), stop.start() + 1)
         token = word.group(1).lower().rstrip(".") if word else ""
         # "Dr. Smith", "e.g. the", "1.1. million": not the end of a sentence.
         if token in _ABBREVIATIONS or (len(token) == 1 and token.isalpha() and line[stop.start()] == "."):

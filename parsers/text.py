@@ -6,7 +6,9 @@ import io
 import re
 from email.utils import parsedate_to_datetime
 
-from bs4 import BeautifulSoup, Tag
+from bs4 import BeautifulSoup
+from lxml import etree
+from lxml import html as lxml_html
 
 from parsers.dates import find_dates
 from parsers.model import PageText, PartialDate
@@ -20,7 +22,13 @@ class UnreadablePage(Exception):
 _DROP = ("script", "style", "noscript", "template", "nav", "header", "footer", "aside", "form", "iframe",
          "svg", "button", "select", "head")
 # Where the story usually is, best first: ModernGov content, then HTML5 landmarks and common CMS ids.
-_CONTENT = (".mgContent", "main", "article", "[role=main]", "#content", "#main-content", ".content", "#main")
+_CONTENT_XPATHS = (
+    "//*[contains(concat(' ', normalize-space(@class), ' '), ' mgContent ')]", "//main", "//article",
+    "//*[@role='main']", "//*[@id='content']", "//*[@id='main-content']",
+    "//*[contains(concat(' ', normalize-space(@class), ' '), ' content ')]", "//*[@id='main']",
+)
+_HTML_PARSER = lxml_html.HTMLParser(remove_comments=True, remove_pis=True, no_network=True)
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 _BLOCK = {"p", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "table", "section", "blockquote",
           "dd", "dt", "dl", "pre", "caption", "figure", "figcaption", "address", "hr", "td", "th"}
 _META_DATE = ("article:published_time", "og:published_time", "datePublished", "DC.date", "DC.date.issued",
@@ -94,51 +102,70 @@ def own_date_in_text(text: str) -> PartialDate | None:
     return None
 
 
-def _html_date(soup: BeautifulSoup) -> PartialDate | None:
+def _html_date(root: lxml_html.HtmlElement) -> PartialDate | None:
+    """The page's date from meta tags (article:published_time, DC.date, ...) or its first <time>."""
+    metas = {}
+    for meta in root.iter("meta"):
+        key = meta.get("property") or meta.get("name") or meta.get("itemprop")
+        if key and meta.get("content"):
+            metas.setdefault(key, meta.get("content"))
     for key in _META_DATE:
-        tag = soup.find("meta", attrs={"property": key}) or soup.find("meta", attrs={"name": key}) \
-            or soup.find("meta", attrs={"itemprop": key})
-        if isinstance(tag, Tag) and tag.get("content"):
-            date = _date_from_text(str(tag["content"]))
+        if key in metas:
+            date = _date_from_text(metas[key])
             if date:
                 return date
-    time_tag = soup.find("time")
-    if isinstance(time_tag, Tag):
-        date = _date_from_text(str(time_tag.get("datetime") or time_tag.get_text(" ")))
+    for time_tag in root.iter("time"):
+        date = _date_from_text(time_tag.get("datetime") or time_tag.text_content())
         if date:
             return date
+        break
     return None
 
 
+def _first(root: lxml_html.HtmlElement, xpath: str) -> lxml_html.HtmlElement | None:
+    found = root.xpath(xpath)
+    return found[0] if found else None
+
+
 def _html(body: bytes, content_type: str | None) -> PageText:
-    soup = BeautifulSoup(_decode(body, content_type), "lxml")
-    title_tag = soup.select_one("h1.mgMainTitleTxt") or soup.find("meta", attrs={"property": "og:title"})
-    title = ""
-    if isinstance(title_tag, Tag):
-        title = str(title_tag.get("content") or title_tag.get_text(" "))
-    if not title and soup.title and soup.title.string:
-        title = soup.title.string
-    meta_date = _html_date(soup)
-    for tag in soup.find_all(_DROP):
-        tag.decompose()
-    root: Tag | None = None
-    for selector in _CONTENT:
-        root = soup.select_one(selector)
-        if root is not None and len(root.get_text(strip=True)) > 40:
-            break
-        root = None
-    root = root or soup.body or soup
+    markup = _XML_DECLARATION.sub("", _decode(body, content_type), count=1)
+    try:
+        # lxml's HTML parser never fetches DTDs or external entities; comments and processing instructions go.
+        root = lxml_html.document_fromstring(markup, parser=_HTML_PARSER)
+    except (etree.ParserError, ValueError) as error:
+        raise UnreadablePage(f"not readable HTML ({error})") from error
+    title_tag = _first(root, "//h1[contains(concat(' ', normalize-space(@class), ' '), ' mgMainTitleTxt ')]")
+    title = title_tag.text_content() if title_tag is not None else ""
     if not title:
-        heading = root.find("h1")
-        title = heading.get_text(" ") if isinstance(heading, Tag) else ""
+        og = _first(root, "//meta[@property='og:title']/@content")
+        title = str(og) if og is not None else ""
+    if not title:
+        title_element = _first(root, "//title")
+        title = title_element.text_content() if title_element is not None else ""
+    meta_date = _html_date(root)
+    for element in list(root.iter(*_DROP)):
+        if element.getparent() is not None:
+            element.drop_tree()
+    content = None
+    for xpath in _CONTENT_XPATHS:
+        content = _first(root, xpath)
+        if content is not None and len(content.text_content().strip()) > 40:
+            break
+        content = None
+    if content is None:
+        content = _first(root, "//body")
+    content = content if content is not None else root
+    if not title:
+        heading = _first(content, ".//h1")
+        title = heading.text_content() if heading is not None else ""
     # Line breaks at block edges so paragraphs and list items become separate lines (sentence ends).
-    for tag in root.find_all(True):
-        if tag.name == "br":
-            tag.replace_with("\n")
-        elif tag.name in _BLOCK:
-            tag.insert_before("\n")
-            tag.insert_after("\n")
-    text = _tidy(root.get_text(""))
+    for element in content.iter(etree.Element):
+        if element.tag == "br":
+            element.tail = "\n" + (element.tail or "")
+        elif element.tag in _BLOCK:
+            element.text = "\n" + (element.text or "")
+            element.tail = "\n" + (element.tail or "")
+    text = _tidy(content.text_content())
     title = _tidy(title).replace("\n", " ")
     return PageText(title=title, text=text, published=own_date_in_text(text) or meta_date)
 
