@@ -35,10 +35,12 @@ def run_once(
     sources: list[Source] | None = None,
     max_pages: int | None = None,
     show_progress: bool = False,
+    run_id: str | None = None,
 ) -> RunSummary:
     """Crawl, then load and publish; the warehouse is written only during the short load step."""
     started = datetime.now(UTC)
-    summary = RunSummary(run_id=new_run_id(started), started=started)
+    # Passing the id of an interrupted run resumes its crawl: same JOBDIR, same feeds (loading is idempotent).
+    summary = RunSummary(run_id=run_id or new_run_id(started), started=started)
     enabled = [source for source in (sources if sources is not None else read_sources()) if source.enabled]
     crawl = run_crawl(enabled, paths, summary.run_id, max_pages=max_pages, show_progress=show_progress)
     loaded = load_feeds(paths, crawl.feed_files, summary.run_id)

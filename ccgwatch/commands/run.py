@@ -31,10 +31,11 @@ OUTCOME_DIED = "died"
 OUTCOME_FAILED = "failed"
 
 # Under the run lock no other run is going: a run still marked running is ours, or died without recording its end.
-CLOSE_OPEN_RUNS_SQL = (
-    "UPDATE crawl_runs SET outcome = ?, notes = coalesce(notes, ?) WHERE outcome = 'running' RETURNING run_id"
-)
+CLOSE_OPEN_RUNS_SQL = "UPDATE crawl_runs SET outcome = ?, notes = ? WHERE outcome = 'running' RETURNING run_id"
+# A resumed run is running again: if it dies this time, the next run must see that (and not resume it).
+REOPEN_RUN_SQL = "UPDATE crawl_runs SET outcome = 'running', finished_at = NULL WHERE run_id = ?"
 DIED_NOTE = "the run's process ended without recording an outcome (killed or crashed)"
+LAST_RUN_SQL = "SELECT run_id, outcome FROM crawl_runs ORDER BY started_at DESC NULLS LAST, run_id DESC LIMIT 1"
 
 
 class RunFailed(UserError):
@@ -135,6 +136,24 @@ def _close_open_runs(paths: DataPaths, outcome: str, note: str) -> list[str]:
         return [run_id for (run_id,) in con.execute(CLOSE_OPEN_RUNS_SQL, [outcome, note]).fetchall()]
 
 
+def _run_to_resume(paths: DataPaths) -> str | None:
+    """The last run, if a signal stopped it cleanly: its crawl queue (JOBDIR) is kept to be resumed.
+
+    A run that died (SIGKILL, a crash) is not resumed: Scrapy's queue on disk may be half-written, and the
+    HTTP cache makes starting afresh cheap anyway.
+    """
+    from warehouse.db import working
+
+    if not paths.working_db.exists():
+        return None
+    with working(paths.working_db) as con:
+        last = con.execute(LAST_RUN_SQL).fetchone()
+        if not (last and last[1] == OUTCOME_INTERRUPTED and (paths.jobs / last[0]).is_dir()):
+            return None
+        con.execute(REOPEN_RUN_SQL, [last[0]])
+    return last[0]
+
+
 def _record_failure(paths: DataPaths, reason: str) -> None:
     """Best effort: the warehouse itself may be what failed, and the one-line reason matters more."""
     from warehouse.publish import publish
@@ -167,11 +186,16 @@ def run_now(
         for run_id in _close_open_runs(paths, OUTCOME_DIED, DIED_NOTE):
             log.warning("run %s had died without finishing; recorded as %s", run_id, OUTCOME_DIED)
         apply_crawl_environment(config)
-        log.info("run started: %d sources, data %s", len(sources), paths.root)
+        resume = _run_to_resume(paths)
+        log.info(
+            "run started: %d sources, data %s%s", len(sources), paths.root,
+            f"; resuming the crawl of interrupted run {resume}" if resume else "",
+        )
         with stopping.graceful_stop():
             try:
                 summary = run_once(
-                    paths, sources, max_pages=max_pages or config.max_pages, show_progress=show_progress
+                    paths, sources, max_pages=max_pages or config.max_pages, show_progress=show_progress,
+                    **({"run_id": resume} if resume else {}),
                 )
             except UserError as error:
                 _record_failure(paths, str(error))
@@ -192,7 +216,7 @@ def run_now(
             )
             log.warning(message)
             raise RunInterrupted(message, stopping.stop_signal())
-        _record_outcome(paths, summary, summary.outcome)
+        _record_outcome(paths, summary, summary.outcome, "resumed after an interruption" if resume else None)
         log.info(
             "run %s %s: %d pages, %d bytes, %d not modified, errors %s, %d new and %d changed facts",
             summary.run_id, summary.outcome, summary.pages, summary.bytes, summary.not_modified,
