@@ -46,8 +46,10 @@ class CrawlResult:
         return sum(self.errors_by_kind.values())
 
 
-def feed_path(paths: DataPaths, run_id: str, source: Source) -> Path:
-    return paths.feeds / f"{run_id}-{source.id}.jsonl"
+def feed_path(paths: DataPaths, run_id: str, source: Source, worker_id: str | None = None) -> Path:
+    # Workers sharing a Redis frontier each write their own feed, named by worker so none collide.
+    suffix = f"-{worker_id}" if worker_id else ""
+    return paths.feeds / f"{run_id}-{source.id}{suffix}.jsonl"
 
 
 def count_feeds(result: CrawlResult, feeds: list[Path]) -> None:
@@ -85,8 +87,13 @@ def run_crawl(
     since: date | None = None,
     show_progress: bool = True,
     settings: dict[str, Any] | None = None,
+    redis_url: str | None = None,
 ) -> CrawlResult:
-    """Crawl the sources in a child process; returns the feed files and what was fetched."""
+    """Crawl the sources in a child process; returns the feed files and what was fetched.
+
+    With `redis_url` the child is one worker on the run's shared frontier in Redis (spiders/redis_frontier.py):
+    start the same run id on as many machines as wanted.
+    """
     job_dir = paths.jobs / run_id
     for folder in (job_dir, paths.feeds, paths.logs, paths.raw_store, paths.http_cache):
         folder.mkdir(parents=True, exist_ok=True)
@@ -101,7 +108,13 @@ def run_crawl(
         command += ["--since", since.isoformat()]
     for name, value in (settings or {}).items():
         command += ["--set", f"{name}={json.dumps(value)}"]
-    feeds = [feed_path(paths, run_id, source) for source in sources]
+    worker_id = None
+    if redis_url:
+        from spiders.redis_frontier import new_worker_id
+
+        worker_id = new_worker_id()
+        command += ["--redis", redis_url, "--worker-id", worker_id]
+    feeds = [feed_path(paths, run_id, source, worker_id) for source in sources]
     result = CrawlResult(run_id=run_id, log_file=log_file)
     with open(job_dir / "child-output.txt", "ab") as output:
         child = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT)
@@ -141,11 +154,18 @@ def follow(child: subprocess.Popen[bytes], result: CrawlResult, feeds: list[Path
 # --- the child process ------------------------------------------------------------------------------------
 
 
-def source_settings(base: Any, source: Source, paths: DataPaths, run_id: str, max_pages: int | None) -> Any:
+def source_settings(base: Any, source: Source, paths: DataPaths, run_id: str, max_pages: int | None,
+                    redis_url: str | None = None, worker_id: str | None = None) -> Any:
     settings = base.copy()
-    settings.set("FEEDS", {str(feed_path(paths, run_id, source)): {"format": "jsonlines", "encoding": "utf8"}},
+    feed = feed_path(paths, run_id, source, worker_id)
+    settings.set("FEEDS", {str(feed): {"format": "jsonlines", "encoding": "utf8"}}, priority="cmdline")
+    settings.set("JOBDIR", str(paths.jobs / run_id / (f"{source.id}-{worker_id}" if worker_id else source.id)),
                  priority="cmdline")
-    settings.set("JOBDIR", str(paths.jobs / run_id / source.id), priority="cmdline")
+    if redis_url and worker_id:
+        from spiders.redis_frontier import frontier_settings
+
+        for name, value in frontier_settings(redis_url, run_id, source.id, worker_id).items():
+            settings.set(name, value, priority="cmdline")
     if max_pages:
         settings.set("CLOSESPIDER_PAGECOUNT", max_pages, priority="cmdline")
     hosts = {domain.split(":")[0] for domain in source.allowed_domains}
@@ -164,8 +184,11 @@ def write_missing_spider_error(feed: Path, source: Source) -> None:
 
 
 def crawl_in_this_process(paths: DataPaths, run_id: str, sources: list[Source], max_pages: int | None,
-                          since: date | None, overrides: dict[str, Any]) -> int:
+                          since: date | None, overrides: dict[str, Any], redis_url: str | None = None,
+                          worker_id: str | None = None) -> int:
     os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "spiders.settings")
+    for folder in (paths.jobs / run_id, paths.feeds, paths.logs, paths.raw_store, paths.http_cache):
+        folder.mkdir(parents=True, exist_ok=True)
     from scrapy.crawler import Crawler, CrawlerProcess
     from scrapy.utils.project import get_project_settings
     from scrapy.utils.reactor import install_reactor
@@ -192,9 +215,10 @@ def crawl_in_this_process(paths: DataPaths, run_id: str, sources: list[Source], 
         try:
             spider_class = process.spider_loader.load(source.kind)
         except KeyError:
-            write_missing_spider_error(feed_path(paths, run_id, source), source)
+            write_missing_spider_error(feed_path(paths, run_id, source, worker_id), source)
             continue
-        crawler = Crawler(spider_class, source_settings(base, source, paths, run_id, max_pages))
+        crawler = Crawler(spider_class,
+                          source_settings(base, source, paths, run_id, max_pages, redis_url, worker_id))
 
         def remember(_: object, crawler: Crawler = crawler, source: Source = source) -> None:
             stats[source.id] = {key: str(value) for key, value in (crawler.stats.get_stats() or {}).items()}
@@ -205,7 +229,8 @@ def crawl_in_this_process(paths: DataPaths, run_id: str, sources: list[Source], 
     finished = defer.DeferredList(crawls, consumeErrors=True)
     finished.addBoth(lambda _: reactor.callLater(0, reactor.stop))  # type: ignore[attr-defined]
     process.start(stop_after_crawl=False)
-    (paths.jobs / run_id / "stats.json").write_text(json.dumps(stats, indent=1, sort_keys=True))
+    stats_name = f"stats-{worker_id}.json" if worker_id else "stats.json"
+    (paths.jobs / run_id / stats_name).write_text(json.dumps(stats, indent=1, sort_keys=True))
     return 0
 
 
@@ -217,14 +242,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--max-pages", type=int)
     parser.add_argument("--since", type=date.fromisoformat)
     parser.add_argument("--set", action="append", default=[], metavar="NAME=JSON", help="a Scrapy setting")
+    parser.add_argument("--redis", metavar="URL", help="crawl the run's shared frontier in this Redis")
+    parser.add_argument("--worker-id", help="this worker's name on the shared frontier (with --redis)")
     args = parser.parse_args(argv)
     overrides = {}
     for assignment in args.set:
         name, _, value = assignment.partition("=")
         overrides[name] = json.loads(value)
     paths = DataPaths(args.data.resolve())
+    worker_id = args.worker_id
+    if args.redis and not worker_id:
+        from spiders.redis_frontier import new_worker_id
+
+        worker_id = new_worker_id()
     return crawl_in_this_process(paths, args.run_id, read_sources(args.sources_file), args.max_pages, args.since,
-                                 overrides)
+                                 overrides, args.redis, worker_id)
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import date
@@ -186,3 +187,32 @@ def test_raw_store_pipeline_types_rows_and_stores_once(tmp_path: Path) -> None:
     error = pipeline.process_item(FetchErrorItem(url="u", kind="http_5xx"))
     assert error["item_type"] == "fetch_error"
     assert store_body(tmp_path, b"x")[1] == store_body(tmp_path, b"x")[1]
+
+
+def test_an_interrupted_crawl_resumes_from_its_jobdir(tmp_path: Path) -> None:
+    """SIGINT stops the child cleanly; the same run id then fetches only what was left, nothing twice."""
+    import signal
+
+    with serve(delay=0.3) as slow:  # slow enough to interrupt mid-crawl
+        [source] = [s for s in sample_sources(slow.base_url) if s.id == "sample-staffordshire"]
+        paths = DataPaths(tmp_path)
+        (paths.jobs / "resume").mkdir(parents=True)
+        registry = paths.jobs / "resume" / "sources.csv"
+        write_sources([source], registry)
+        feed = paths.feeds / "resume-sample-staffordshire.jsonl"
+        child = subprocess.Popen(
+            [sys.executable, "-m", "ccgwatch.crawling", "--data", str(paths.root), "--run-id", "resume",
+             "--sources-file", str(registry)], cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        )
+        # interrupt as soon as the crawl is under way (its first committee page was asked for)
+        deadline = time.monotonic() + 60
+        while child.poll() is None and not any("mgCommitteeDetails" in path for _, path, _ in slow.requests):
+            assert time.monotonic() < deadline, "the crawl never started"
+            time.sleep(0.02)  # polling interval
+        child.send_signal(signal.SIGINT)
+        assert child.wait(timeout=60) == 0, child.stderr.read().decode()[-3000:]
+        before = [json.loads(line)["url"] for line in feed.read_text().splitlines()] if feed.exists() else []
+        assert len(before) < len(EXPECTED_PAGES["sample-staffordshire"]), before
+        result = run_crawl([source], paths, "resume", show_progress=False)
+    after = [row["url"].removeprefix(slow.base_url) for row in feed_rows(result)]
+    assert sorted(after) == EXPECTED_PAGES["sample-staffordshire"]  # complete, and no page twice

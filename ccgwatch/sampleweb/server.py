@@ -129,8 +129,9 @@ class SampleWebServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
 
-    def __init__(self, address: tuple[str, int]) -> None:
+    def __init__(self, address: tuple[str, int], delay: float = 0.0) -> None:
         super().__init__(address, SampleWebHandler)
+        self.delay = delay  # seconds added to every answer but robots.txt: a slow site, for interruption tests
         self.plugins = discover_plugins()
         self.requests: list[tuple[str, str, int]] = []
         self.overrides: dict[str, Response] = {}
@@ -183,6 +184,8 @@ class SampleWebHandler(BaseHTTPRequestHandler):
             headers={name.lower(): value for name, value in self.headers.items()},
             base_url=self.server.base_url,
         )
+        if self.server.delay and request.path != "/robots.txt":
+            time.sleep(self.server.delay)  # deliberately slow answers, not a wait for anything
         try:
             response = self.server.answer(request, self.path)
         except Exception as error:  # noqa: BLE001 - a plug-in bug shows as a 500, not a dead server
@@ -214,8 +217,8 @@ class SampleWebHandler(BaseHTTPRequestHandler):
 class SampleWeb:
     """A running sample web; use as a context manager, or call start()/stop()."""
 
-    def __init__(self, port: int = 0, host: str = "127.0.0.1") -> None:
-        self.httpd = SampleWebServer((host, port))
+    def __init__(self, port: int = 0, host: str = "127.0.0.1", delay: float = 0.0) -> None:
+        self.httpd = SampleWebServer((host, port), delay)
         self.thread = threading.Thread(target=self.httpd.serve_forever, name="sampleweb", daemon=True)
 
     @property
@@ -269,6 +272,6 @@ def wait_until_ready(url: str, timeout: float = 10.0) -> None:
             time.sleep(0.02)  # polling interval, not a wait for readiness
 
 
-def serve(port: int = 0) -> SampleWeb:
+def serve(port: int = 0, delay: float = 0.0) -> SampleWeb:
     """A sample web on 127.0.0.1 (free port by default), not yet started: `with serve() as web: ...`."""
-    return SampleWeb(port=port)
+    return SampleWeb(port=port, delay=delay)
