@@ -142,7 +142,9 @@ def parse_cdx(body: bytes) -> tuple[list[Capture], str | None]:
             rows = json.loads(text)
         except json.JSONDecodeError as error:
             raise CdxError(f"CDX answer is not JSON: {error}") from None
-        if not isinstance(rows, list) or not rows or not all(isinstance(row, list) for row in rows):
+        if rows == []:  # the Internet Archive's answer when nothing was captured
+            return [], None
+        if not isinstance(rows, list) or not all(isinstance(row, list) for row in rows):
             raise CdxError("CDX answer is not a list of rows")
         header, *rest = rows
         missing = [name for name in ("timestamp", "original", "digest") if name not in header]

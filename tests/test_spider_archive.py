@@ -116,6 +116,7 @@ def test_unreadable_index_raises_a_cdx_error(body: bytes, message: str) -> None:
 
 def test_empty_answer_means_no_captures() -> None:
     assert parse_cdx(b"") == ([], None)
+    assert parse_cdx(b"[]\n") == ([], None)
     assert parse_cdx(b'[["urlkey","timestamp","original","mimetype","statuscode","digest","length"]]') == ([], None)
 
 
