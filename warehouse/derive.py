@@ -1,8 +1,9 @@
 """Derive the national picture from per-document facts: groupings merged across documents, events, status.
 
 Rules (each one a sentence an analyst can check):
-- Two extracted groupings are one grouping when they name the same member set, or when they name the same
-  area with the same member count and their dates overlap (each claim's span widened by OVERLAP_SLACK).
+- Two extracted groupings are one grouping when they name the same member set, or when their dates overlap
+  (each claim's span widened by OVERLAP_SLACK) and they name the same area (as written, or the register's
+  footprint of the members) with the same member count, or member sets sharing MEMBER_OVERLAP of their union.
 - The same event (grouping, type, date, body, outcome, voting member) told by several documents is one event,
   with the evidence of the document fetched first and a count of the documents that tell it.
 - Status is the furthest stage reached, walked in date order; a negative (vote against, rejection, deferral,
@@ -29,6 +30,7 @@ from warehouse.queries import query
 from warehouse.runs import utc_now
 
 OVERLAP_SLACK = dt.timedelta(days=183)
+MEMBER_OVERLAP = 0.6  # share of the union two member lists must have in common to be one grouping
 
 POSITIVE_RANK = {
     Status.PROPOSED: 1,
@@ -261,11 +263,22 @@ def _claim_span(claim: Claim, events: list[ExtractedEvent]) -> tuple[dt.date, dt
     return (min(days), max(days)) if days else None
 
 
+def _spans_overlap(a: Claim, b: Claim) -> bool:
+    if not a.span or not b.span:
+        return True  # an undated claim cannot contradict a date
+    return a.span[0] - OVERLAP_SLACK <= b.span[1] + OVERLAP_SLACK and b.span[0] - OVERLAP_SLACK <= a.span[1] + OVERLAP_SLACK
+
+
 def cluster_claims(claims: list[Claim], orgs: Organisations) -> list[list[Claim]]:
-    """Groups of claims that describe the same grouping (same members, or same area and count, overlapping)."""
+    """Groups of claims that describe the same grouping.
+
+    Same member set: always one grouping (its rounds may span years). Same area and member count, or member
+    sets that mostly overlap (MEMBER_OVERLAP of their union), when their dates overlap.
+    """
     finder = _UnionFind(len(claims))
     by_members: dict[frozenset[str], int] = {}
     by_area: dict[tuple[str, int], list[int]] = defaultdict(list)
+    by_code: dict[str, list[int]] = defaultdict(list)
     for position, claim in enumerate(claims):
         if len(claim.members) >= 2:
             key = frozenset(claim.members)
@@ -273,9 +286,13 @@ def cluster_claims(claims: list[Claim], orgs: Organisations) -> list[list[Claim]
                 finder.union(by_members[key], position)
             else:
                 by_members[key] = position
-        area = normalise_area(claim.area) or normalise_area(_common_footprint(claim.members, orgs))
-        if area and claim.count:
-            by_area[(area, claim.count)].append(position)
+                for code in key:
+                    by_code[code].append(position)
+        # the area as written and the register's footprint of the members are both ways to name it
+        areas = {normalise_area(claim.area), normalise_area(_common_footprint(claim.members, orgs))} - {None}
+        for area in areas:
+            if claim.count:
+                by_area[(area, claim.count)].append(position)
     for positions in by_area.values():
         spans = sorted((claims[p].span, p) for p in positions if claims[p].span)
         reach, anchor, latest = None, None, None
@@ -291,6 +308,15 @@ def cluster_claims(claims: list[Claim], orgs: Organisations) -> list[list[Claim]
             if not claims[position].span:
                 latest = position if latest is None else latest
                 finder.union(latest, position)
+    for position in set(by_members.values()):
+        members = set(claims[position].members)
+        candidates = {other for code in members for other in by_code[code] if other > position}
+        for other in candidates:
+            others = set(claims[other].members)
+            if len(members & others) / len(members | others) >= MEMBER_OVERLAP and _spans_overlap(
+                claims[position], claims[other]
+            ):
+                finder.union(position, other)
     clusters: dict[int, list[Claim]] = defaultdict(list)
     for position, claim in enumerate(claims):
         clusters[finder.find(position)].append(claim)
@@ -336,11 +362,20 @@ class DerivedGrouping:
     events: list[dict] = field(default_factory=list)
 
 
+def _best_member_list(cluster: list[Claim]) -> list[str]:
+    """The member list that matches the stated count, else the most told, else the longest, else the latest."""
+    stated = _most_common([c.n_stated for c in cluster])
+    lists = [c.members for c in cluster if len(c.members) >= 2] or [c.members for c in cluster if c.members]
+    if not lists:
+        return []
+    told = Counter(lists)
+    order = {members: position for position, members in enumerate(lists)}  # later position = later document
+    return list(max(told, key=lambda m: (len(m) == stated, told[m], len(m), order[m])))
+
+
 def _describe_grouping(cluster: list[Claim], orgs: Organisations) -> DerivedGrouping:
     cluster.sort(key=lambda c: (_known_date(c.doc_date, c.fetched_at) or dt.date.min, c.document_id, c.idx))
-    members = list(_most_common([c.members for c in cluster if len(c.members) >= 2], default=()))
-    if not members:
-        members = list(_most_common([c.members for c in cluster], default=()))
+    members = _best_member_list(cluster)
     names_from_claims: dict[str, str] = {}
     for claim in cluster:
         names_from_claims.update(zip(claim.members, claim.member_names))
