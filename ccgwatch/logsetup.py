@@ -20,9 +20,13 @@ CONSOLE_FORMAT = "%(asctime)s %(levelname)s %(message)s"
 _installed: list[logging.Handler] = []
 
 
-def _without_traceback(record: logging.LogRecord) -> bool:
+# `log.warning(..., extra=FILE_ONLY)`: for a line the command is about to print as its own last word anyway.
+FILE_ONLY = {"file_only": True}
+
+
+def _for_console(record: logging.LogRecord) -> bool:
     """Tracebacks go to the log file only; on the console the failing command's own one line says why."""
-    return record.exc_info is None
+    return record.exc_info is None and not getattr(record, "file_only", False)
 
 
 def log_file(paths: DataPaths) -> Path:
@@ -48,7 +52,7 @@ def setup_logging(paths: DataPaths, console: bool = True, verbose: bool = False)
     if console:
         console_handler = logging.StreamHandler(sys.stderr)
         console_handler.setFormatter(logging.Formatter(CONSOLE_FORMAT, datefmt="%H:%M:%S"))
-        console_handler.addFilter(_without_traceback)
+        console_handler.addFilter(_for_console)
         console_handler.setLevel(logging.DEBUG if verbose else logging.INFO)
         _installed.append(console_handler)
 

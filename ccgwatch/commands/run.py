@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from ccgwatch import stopping
 from ccgwatch.config import Config, apply_crawl_environment, load_config
 from ccgwatch.errors import UserError
-from ccgwatch.logsetup import setup_logging
+from ccgwatch.logsetup import FILE_ONLY, setup_logging
 from ccgwatch.paths import DataPaths
 from ccgwatch.runlock import run_lock
 from parsers.vocab import SourceKind
@@ -198,6 +198,7 @@ def run_now(
                     **({"run_id": resume} if resume else {}),
                 )
             except UserError as error:
+                log.error("run failed: %s", error, extra=FILE_ONLY)
                 _record_failure(paths, str(error))
                 if stopping.stop_requested():
                     raise RunInterrupted(f"run interrupted: {error}", stopping.stop_signal()) from None
@@ -214,13 +215,13 @@ def run_now(
                 f"run {summary.run_id} interrupted: loaded {summary.pages} pages fetched before the stop; "
                 "the next run resumes the crawl"
             )
-            log.warning(message)
+            log.warning(message, extra=FILE_ONLY)
             raise RunInterrupted(message, stopping.stop_signal())
         _record_outcome(paths, summary, summary.outcome, "resumed after an interruption" if resume else None)
         log.info(
             "run %s %s: %d pages, %d bytes, %d not modified, errors %s, %d new and %d changed facts",
             summary.run_id, summary.outcome, summary.pages, summary.bytes, summary.not_modified,
-            summary.errors_by_kind or "none", summary.new_facts, summary.changed_facts,
+            summary.errors_by_kind or "none", summary.new_facts, summary.changed_facts, extra=FILE_ONLY,
         )
         return summary
 
