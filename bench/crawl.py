@@ -11,7 +11,9 @@ Generates a news site of N pages (listing pages with pagination, articles of abo
 3. again — the same full crawl once more over a warm HTTP cache: every page revalidated, answered 304.
 
 Prints pages/s for each, full/bare as the figure that matters, and each process's peak memory (max RSS).
-Nothing is asserted: timings vary by machine.
+Nothing is asserted: timings vary by machine (use --repeat 3 on a busy one). `--set NAME=JSON` tries a
+setting on the full crawls, e.g. the DBM HTTP cache, which re-crawls faster than the filesystem one because
+a revalidated page is rewritten as one record instead of six files.
 """
 
 from __future__ import annotations
@@ -189,6 +191,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--pages", type=int, default=5000)
     parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument("--repeat", type=int, default=1, help="rounds; the fastest of each crawl is shown")
     parser.add_argument("--set", action="append", default=[], metavar="NAME=JSON",
                         help="a Scrapy setting for the full-pipeline crawls, e.g. "
                              "HTTPCACHE_STORAGE='\"scrapy.extensions.httpcache.DbmCacheStorage\"'")
@@ -206,8 +209,14 @@ def main() -> None:
     base_url = f"http://127.0.0.1:{server.server_address[1]}"
     print(f"generated site: {pages} pages, {size_mb:.1f} MB, served at {base_url}; concurrency {args.concurrency}"
           + (f"; settings {overrides}" if overrides else ""))
-    with tempfile.TemporaryDirectory(prefix="ccgwatch-bench-") as work:
-        results = [run_child(mode, base_url, work, args.concurrency, overrides) for mode in ("bare", "full", "again")]
+    best: dict[str, dict] = {}
+    for _ in range(args.repeat):  # on a shared machine the best of a few rounds is the fairest figure
+        with tempfile.TemporaryDirectory(prefix="ccgwatch-bench-") as work:
+            for mode in ("bare", "full", "again"):
+                result = run_child(mode, base_url, work, args.concurrency, overrides)
+                if mode not in best or result["seconds"] < best[mode]["seconds"]:
+                    best[mode] = result
+    results = [best["bare"], best["full"], best["again"]]
     server.shutdown()
     print(f"{'crawl':<28}{'pages':>7}{'seconds':>9}{'pages/s':>9}{'items':>7}{'304s':>6}{'peak MB':>9}")
     labels = {"bare": "bare Scrapy spider", "full": "full pipeline (cold cache)", "again": "full pipeline (re-crawl)"}
