@@ -60,7 +60,9 @@ QUESTION = re.compile(r"\?\s*$")
 FUTURE = Gated(re.compile(r"\b(?:will|shall|is to|are to|is due to|are due to|to be (?:held|taken|put)|is being asked|are being asked"
                     r"|are invited|is scheduled|are scheduled|next month|next week|later this)\b", re.IGNORECASE), ('will', 'shall', 'is to', 'are to', 'due to', 'to be ', 'being asked', 'invited', 'scheduled', 'next month', 'next week', 'later this'))
 
-NHSE = r"(?:NHS England(?: and NHS Improvement| and Improvement)?|NHSE(?:/I|&I)?|NHS E/I|the regulator|the Secretary of State|DHSC|the Department of Health(?: and Social Care)?|ministers?|the national (?:team|body))"
+NHSE = (r"(?:NHS England(?: and NHS Improvement| and Improvement)?|NHSE(?:/I|&I)?|NHS E/I|the regulator|the Secretary of State"
+        r"|DHSC|the Department of Health(?: and Social Care)?|(?:the )?(?:health )?ministers?|the national (?:team|body)"
+        r"|the government|government)")
 OBJECT = r"(?:the |their |its |a |an |our |this |these )?(?:\w+[- ]){0,3}(?:merger|application|proposals?|plans?|bid|request|case|changes?|SCO|CCG|ICB)"
 
 PATTERNS: dict[EventType, re.Pattern[str]] = {
@@ -92,7 +94,9 @@ PATTERNS: dict[EventType, re.Pattern[str]] = {
         rf"(?:\s+by\s+{NHSE})?"
         rf"|\b(?:approved|authorised) by {NHSE}|\bgreen light (?:from|by) {NHSE}|\b{NHSE} approval (?:was|has been) (?:given|granted|received)"
         rf"|\b(?:approval|authorisation|go-ahead)\s+(?:\w+\s+){{0,3}}(?:was|has been|had been)\s+(?:formally\s+)?(?:confirmed|given|granted|received)"
-        rf"|^(?:[\w-]+\s+){{0,2}}(?:go-ahead|green light|approval|approved)\s+(?:for|to)\b",
+        rf"|^(?:[\w-]+\s+){{0,2}}(?:go-ahead|green light|approval|approved)\s+(?:for|to)\b"
+        rf"|\b(?:set out|announced|confirmed|approved|agreed) in a (?:written )?ministerial statement"
+        rf"|,\s+{NHSE}\s+(?:has|have)\s+confirmed\.?$",
         re.IGNORECASE),
     EventType.APPLICATION: re.compile(
         r"\b(?:submitted|made|lodged|sent|put in|filed)\s+(?:\w+\s+){0,4}(?:application|bid|request)s?\b"
@@ -161,7 +165,7 @@ _PATTERN_KEYS: dict[EventType, tuple[str, ...]] = {
                            "walked away", "decided", "not ", "no longer"),
     EventType.DEFERRAL: ("defer", "postpon", "pause", "hold", "put back", "pushed back", "delay", " ice", "long grass",
                          "now take place", "now happen", "now go ahead", "not before"),
-    EventType.APPROVAL: ("approv", "authoris", "agreed", "signed off", "gave", "given", "granted", "support", "ratified",
+    EventType.APPROVAL: ("approv", "authoris", "ministerial statement", "agreed", "signed off", "gave", "given", "granted", "support", "ratified",
                          "backed", "backing", "sanction", "confirmed", "go-ahead", "green light", "sign-off", "received",
                          "gained", "secured", "won ", "got ", "obtained"),
     EventType.APPLICATION: ("appl", "bid", "request", "submitted"),
@@ -218,7 +222,8 @@ VOTE_CLOSED = re.compile(r"\b(?:vot\w+|ballot\w*|poll)\s+(?:\w+\s+){0,6}?(?:clos
 APPLY_DECISION = re.compile(r"\b(?:to (?:submit|make|send|lodge)\s+(?:\w+\s+){0,3}?application|to apply\b|that an application be)",
                             re.IGNORECASE)
 PLANNED_EFFECTIVE = re.compile(
-    r"\b(?:will|would|is to|are to|is due to|are due to|is set to|are set to) (?:formally |officially |legally )?(?:come into (?:being|existence|effect)|be (?:formally |officially )?"
+    r"\b(?:will|would|is to|are to|is due to|are due to|is set to|are set to) (?:formally |officially )?merge (?:on|from|with)\b"
+    r"|\b(?:will|would|is to|are to|is due to|are due to|is set to|are set to) (?:formally |officially |legally )?(?:come into (?:being|existence|effect)|be (?:formally |officially )?"
     r"(?:established|created|formed|launched|replaced)|go live|replace|launch|start operating|begin operating|take over|take effect)\b"
     r"|\b(?:takes?|comes?) (?:effect|into being)\b",
     re.IGNORECASE)
@@ -364,7 +369,9 @@ def classify(sentence: str) -> list[Cue]:
             r"\b(?:the|a|this|that|their|its)\s+(?:\w+\s+){0,2}$", sentence[:vote.start()], re.IGNORECASE):
         # "After the Wolverhampton vote, the governing bodies agreed ...": the vote is background to the decision.
         vote = None
-    if vote and not (governing and governing.start() <= vote.start() and not GP_BODY.search(sentence[:vote.start()])):
+    vote_told = bool(vote) and not (
+        governing and governing.start() <= vote.start() and not GP_BODY.search(sentence[:vote.start()]))
+    if vote_told:
         clause_text = clause_of(vote.start()) if len(spans) > 1 else sentence
         clause = _mood(clause_text)
         outcome = _vote_outcome(clause_text) or _vote_outcome(sentence)
@@ -378,7 +385,9 @@ def classify(sentence: str) -> list[Cue]:
             add(kind, body, outcome, "exploratory" if exploratory else _apply_flag(sentence))
         elif outcome is None and VOTE_CLOSED.search(sentence):
             cues.append(Cue(EventType.MEMBER_VOTE, vote.start(), vote.end(), Body.GP_MEMBERS, None, "date_only"))
-    elif governing and not _overlaps(governing, found.get(EventType.APPROVAL)) and not (
+    # "GP members had voted in favour and that the governing bodies had agreed to apply": both steps, in two clauses.
+    separate = governing and (not vote_told or clause_of(governing.start()) != clause_of(vote.start()))
+    if separate and not _overlaps(governing, found.get(EventType.APPROVAL)) and not (
             {EventType.WITHDRAWAL, EventType.DEFERRAL, EventType.REJECTION} & {c.type for c in cues}):
         # "The CCGs have decided not to proceed" is the withdrawal itself; "NHS England approved" is not a board's decision.
         clause_text = clause_of(governing.start()) if len(spans) > 1 else sentence

@@ -18,6 +18,9 @@ from parsers.vocab import EventType, OrgKind, Outcome, Status
 from parsers.votes import NUMBER_WORDS, read_vote
 
 CONTEXT_WINDOW = 3  # sentences after a merger sentence that still talk about that merger
+FOLLOW_UP_WINDOW = 10  # ... and how far a sentence naming the merger's machinery may be from one
+_FOLLOW_UP = re.compile(r"\bNHS England\b|\bNHSE\b|\bapplication\b|\bthe (?:new|merged|single) (?:CCG|ICB|organisation)\b"
+                        r"|\b(?:CCG|ICB)s?\b|\bgoverning bod|\bmember practices\b|\bconsultation\b|\bministerial\b")
 _NUMBER = "|".join(w for w in NUMBER_WORDS if w not in ("no", "none", "zero", "one", "a hundred"))
 _COUNT = re.compile(
     rf"(?P<lead>\b(?:with|and|plus|other|another)\s+(?:the\s+)?)?\b(?P<n>\d{{1,2}}|(?i:{_NUMBER}))(?:[- ]way)?\s+"
@@ -55,7 +58,8 @@ _TARGET_TOPIC = re.compile(
     r"|\breplac|\bdissol|\bcombine|\bbecom",
     re.IGNORECASE,
 )
-_LABELLED_MEETING = re.compile(r"^(?:Decided at meeting|Meeting of|Date of decision|Date of meeting)\s*:?\s*", re.IGNORECASE)
+_LABELLED_MEETING = re.compile(r"^(?:Decided at meeting|Meeting of|Date of decision|Date of meeting|Meeting)\s*:\s*|^Meeting of\b",
+                               re.IGNORECASE)
 _HELD_MEETING = re.compile(r"\bmeeting (?:held )?(?:in public )?on\b|\b(?:meeting|held) in public on\b|^Meeting held\b",
                            re.IGNORECASE)
 _VOTE_FIGURES = re.compile(r"%|per ?cent|majority|threshold|two[- ]thirds", re.IGNORECASE)
@@ -176,6 +180,7 @@ def _assign_dates(cues: list[Cue], sentence: Sentence, dates: list[DateMention],
                                    lead, re.IGNORECASE)) or mention.date.value == target
         usable.append((mention, "target" if targetish else ""))
     owners: dict[int, list[tuple[int, DateMention]]] = {}
+    consulting = (EventType.CONSULTATION_START, EventType.CONSULTATION_END, EventType.PUBLIC_MEETING)
     for mention, kind in usable:
         local = mention.start - sentence.start
         best, best_distance = None, None
@@ -183,6 +188,8 @@ def _assign_dates(cues: list[Cue], sentence: Sentence, dates: list[DateMention],
             takes_target = cue.type is EventType.EFFECTIVE or (cue.type is EventType.CONSULTATION_END)
             if kind == "target" and not takes_target:
                 continue
+            if mention.range_end is not None and cue.type not in consulting:
+                continue  # "from March to May" is a period of engagement, not the day of a decision
             distance = 0 if cue.start <= local < cue.end else min(abs(local - cue.end), abs(cue.start - mention.end + sentence.start))
             if best_distance is None or distance < best_distance:
                 best, best_distance = number, distance
@@ -217,8 +224,10 @@ def _read_sentences(page: _Page) -> list[_Draft]:
         # A list carries on the context of the sentence that introduced it ("The results were:").
         continues_list = index > 0 and page.in_context[index - 1] and bool(re.match(r"^[-•·*–]\s", sentence.text)) and (
             page.sentences[index - 1].text.endswith(":") or re.match(r"^[-•·*–]\s", page.sentences[index - 1].text))
+        # Further on, a sentence about the merger's machinery (NHS England, the application, the new CCG) still is.
+        follows_up = index - last_merger <= FOLLOW_UP_WINDOW and bool(_FOLLOW_UP.search(sentence.text))
         page.in_context[index] = page.merger[index] or index - last_merger <= CONTEXT_WINDOW or (
-            title_is_merger and index <= 6) or bool(continues_list)
+            title_is_merger and index <= 6) or bool(continues_list) or follows_up
         if not page.in_context[index]:
             continue
         own = page.mentions_in(sentence)
@@ -316,6 +325,12 @@ def _borrow_members(draft: _Draft, page: _Page) -> None:
         draft.areas.append(best.area)
         if best.stated_count:
             draft.stated.append(best.stated_count)
+        return
+    # Next, the in-context sentence naming most organisations ("News from NHS Shropshire CCG and NHS Telford ...").
+    named = [(page.in_context[index], len(codes), -index, codes) for index, sentence in enumerate(page.sentences)
+             if len(codes := _sentence_codes(page.mentions_in(sentence))) >= 2 and (stated is None or len(codes) == stated)]
+    if named:
+        draft.absorb(max(named)[3])
         return
     for index, sentence in enumerate(page.sentences):
         if not page.merger[index]:

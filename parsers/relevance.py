@@ -17,7 +17,8 @@ MERGER = re.compile(
     r"|\bstreamlin\w+ commissioning\b|\bSCO\b|\b(?:single|one) (?:NHS )?commissioner\b"
     r"|\b(?:will|to|would|shall|and|CCGs|ICBs)\s+(?:\w+\s+)?(?:form|become|create)\s+(?:a |one |the )?(?:single |new |combined )?"
     r"(?:NHS\b|CCG|ICB|clinical commissioning group|integrated care board|commissioning organisation)"
-    r"|\bbring(?:s|ing)? together (?:NHS\b|the (?:\w+ )?(?:CCGs|ICBs))|\binto (?:one|two|three|four|a single)\b",
+    r"|\b(?:be|been|being|were|was) replaced by (?:a |one |the )?(?:single |new )?(?:NHS\b|CCG|ICB|organisation|commissioner)"
+    r"|\b(?:bring(?:s|ing)?|brought) together (?:NHS\b|the (?:\w+ )?(?:CCGs|ICBs))|\binto (?:one|two|three|four|a single)\b",
     re.IGNORECASE,
 )
 
@@ -46,7 +47,7 @@ OTHER_SUBJECT = re.compile(
 
 
 _MERGER_KEYS = ("merg", "amalgamat", "consolidat", "dissol", "single", "strategic commission", "one ", "new ", "combined",
-                "cluster", "join", "together", "streamlin", "sco", "commissioner", "form", "becom", "creat", "into ")
+                "cluster", "join", "together", "brought", "replaced", "streamlin", "sco", "commissioner", "form", "becom", "creat", "into ")
 _COMMISSIONER_KEYS = ("ccg", "clinical commissioning", "icb", "integrated care board", "commissioning organisation",
                       "commissioning group", "strategic commissioner", "sco")
 
