@@ -10,8 +10,9 @@ BOT_NAME = "ccgwatch"
 SPIDER_MODULES = ["spiders"]
 NEWSPIDER_MODULE = "spiders"
 
-# Who is crawling: an honest User-Agent with a contact URL (set CCGWATCH_CONTACT / CCGWATCH_USER_AGENT).
-CCGWATCH_CONTACT = os.environ.get("CCGWATCH_CONTACT", "https://github.com/ccgwatch/ccgwatch")
+# Who is crawling: an honest User-Agent with a contact URL. Whoever runs a crawl sets their own contact
+# (CCGWATCH_CONTACT, or the whole string with CCGWATCH_USER_AGENT; `ccgwatch.toml` [crawl] sets both).
+CCGWATCH_CONTACT = os.environ.get("CCGWATCH_CONTACT", "https://example.org/ccgwatch")
 USER_AGENT = os.environ.get("CCGWATCH_USER_AGENT") or f"ccgwatch/0.1 (NHS merger research; +{CCGWATCH_CONTACT})"
 
 # Politeness.

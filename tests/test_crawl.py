@@ -131,6 +131,11 @@ def test_second_crawl_revalidates_everything_and_downloads_nothing(web: SampleWe
     assert sum(1 for _, _, status in web.requests if status == 304) >= 23
 
 
+def test_the_crawler_names_itself_and_a_contact(web: SampleWeb, crawled: tuple) -> None:
+    crawlers = {agent for agent in web.user_agents if not agent.startswith("Python-urllib")}  # readiness polls
+    assert crawlers == {"ccgwatch/0.1 (NHS merger research; +https://example.org/ccgwatch)"}
+
+
 def test_since_limits_meetings_and_articles_and_a_bad_source_costs_only_itself(
     web: SampleWeb, tmp_path: Path
 ) -> None:
@@ -152,8 +157,10 @@ def test_crawl_command_prints_json_summary(web: SampleWeb, tmp_path: Path) -> No
         [sys.executable, "-m", "ccgwatch", "crawl", "--data", str(tmp_path / "data"), "--sources-file", str(registry),
          "--source", "sample-coventry", "--format", "json", "--quiet", "--run-id", "cli"],
         capture_output=True, text=True, check=False, cwd=REPO,
+        env={**os.environ, "CCGWATCH_CONTACT": "mailto:crawl-operator@example.org"},
     )
     assert completed.returncode == 0, completed.stderr
+    assert web.user_agents[-1] == "ccgwatch/0.1 (NHS merger research; +mailto:crawl-operator@example.org)"
     summary = json.loads(completed.stdout)
     assert (summary["run_id"], summary["sources"], summary["pages"], summary["errors"]) == ("cli", 1, 2, 0)
     assert summary["feeds"] == [str(tmp_path / "data" / "feeds" / "cli-sample-coventry.jsonl")]

@@ -134,6 +134,7 @@ class SampleWebServer(ThreadingHTTPServer):
         self.delay = delay  # seconds added to every answer but robots.txt: a slow site, for interruption tests
         self.plugins = discover_plugins()
         self.requests: list[tuple[str, str, int]] = []
+        self.user_agents: list[str] = []  # parallel to requests: who asked
         self.overrides: dict[str, Response] = {}
         self.lock = threading.Lock()
 
@@ -200,6 +201,7 @@ class SampleWebHandler(BaseHTTPRequestHandler):
                 status, body = 304, b""
         with self.server.lock:
             self.server.requests.append((self.command, self.path, status))
+            self.server.user_agents.append(request.headers.get("user-agent", ""))
         self.send_response(status)
         if status != 304:
             headers.setdefault("Content-Type", response.content_type)
@@ -229,6 +231,11 @@ class SampleWeb:
     def requests(self) -> list[tuple[str, str, int]]:
         with self.httpd.lock:
             return list(self.httpd.requests)
+
+    @property
+    def user_agents(self) -> list[str]:
+        with self.httpd.lock:
+            return list(self.httpd.user_agents)
 
     def url(self, path: str) -> str:
         return self.base_url + path
