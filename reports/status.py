@@ -12,14 +12,14 @@ from reports.output import print_rows
 from warehouse.read import connect_published
 
 STATUS_COLUMNS = [
-    "label", "members", "area", "status", "target_date", "effective_date", "confirmed_by_register",
+    "label", "members", "area", "status", "reported_status", "target_date", "effective_date", "confirmed_by_register",
     "last_evidence", "sources", "source_url", "flags",
 ]
 
 STATUS_SQL = """
 SELECT label,
        member_codes, member_names,
-       area, status, target_date, effective_date, confirmed_by_register, last_evidence_date, n_sources,
+       area, status, reported_status, target_date, effective_date, confirmed_by_register, last_evidence_date, n_sources,
        source_url, flags
 FROM grouping_status
 ORDER BY area NULLS LAST, label
@@ -63,7 +63,9 @@ def short_name(name: str) -> str:
 
 
 def _for_people(row: tuple) -> tuple:
-    label, members, area, status, target, effective, confirmed, last, sources, url, flags = row
+    label, members, area, status, reported, target, effective, confirmed, last, sources, url, flags = row
     shown_members = "\n".join(f"{m.split(' ', 1)[0]} {short_name(m.split(' ', 1)[-1])}" for m in members)
     shown_status = status + (" (register)" if confirmed else "") + (" ⚠ flagged" if flags else "")
+    if reported != status:
+        shown_status += f"\ndocuments: {reported}"
     return (label, shown_members, area, shown_status, target, effective, last, sources, url)

@@ -7,7 +7,8 @@ Rules (each one a sentence an analyst can check):
 - The same event (grouping, type, date, body, outcome, voting member) told by several documents is one event,
   with the evidence of the document fetched first and a count of the documents that tell it.
 - Status is the furthest stage reached, walked in date order; a negative (vote against, rejection, deferral,
-  withdrawal) wins when it comes later, and a dated positive step after a negative starts a new round.
+  withdrawal) wins when it comes later, and a dated positive step after a negative starts a new round. An
+  event counts for no more than the status its own document gives the grouping (the extractor weighs hedges).
 - The register is the referee: when every member closed on one date with one common successor (not the 2022
   hand-over to ICBs), the grouping is merged on the next day, confirmed by the register. A document claim that
   contradicts the register is kept and flagged.
@@ -351,6 +352,7 @@ class DerivedGrouping:
     claims: list[Claim]
     label: str = ""
     status: str = Status.UNKNOWN
+    reported_status: str = Status.UNKNOWN  # what the documents say, before the register referees
     target_date: str | None = None
     effective_date: str | None = None
     confirmed_by_register: bool = False
@@ -416,6 +418,8 @@ def _walk_status(grouping: DerivedGrouping, today: dt.date) -> None:
     for event in grouping.events:
         own_date = partial_date_start(event["date"])
         status = event_status(event["type"], event["outcome"], partial_date_end(event["date"]), today)
+        if status in POSITIVE_RANK and event["ceiling"] is not None and POSITIVE_RANK[status] > event["ceiling"]:
+            status = next(s for s, rank in POSITIVE_RANK.items() if rank == event["ceiling"])
         steps.append((own_date or _known_date(event["doc_date"], event["fetched_at"]), own_date is not None, status,
                       event))
     for claim in grouping.claims:
@@ -503,20 +507,33 @@ def reconcile(grouping: DerivedGrouping, orgs: Organisations, today: dt.date) ->
             grouping.status = str(Status.APPROVED)
 
 
-def _merge_events(grouping: DerivedGrouping, events: list[ExtractedEvent]) -> None:
+def _ceiling(status: str | None) -> int | None:
+    """How far a document's own reading lets its events push the status (None: no limit)."""
+    return POSITIVE_RANK.get(status) if status else None
+
+
+def _merge_events(grouping: DerivedGrouping, told: list[tuple[ExtractedEvent, Claim]]) -> None:
+    """One event per (type, date, body, outcome, voting member), with the first document's evidence.
+
+    Each event remembers how far the documents telling it say the grouping got (the extractor's status for the
+    grouping on that page, which weighs hedges such as "a strategic commissioner, not a merger").
+    """
     merged: dict[str, dict] = {}
-    for event in sorted(events, key=lambda e: (e.fetched_at or dt.datetime.min, e.document_id)):
+    for event, claim in sorted(told, key=lambda pair: (pair[0].fetched_at or dt.datetime.min, pair[0].document_id)):
         member = event.vote[0]
         event_id = "E" + short_hash(grouping.grouping_id, event.type, event.date, event.body, event.outcome, member)
+        ceiling = _ceiling(claim.status)
         if event_id in merged:
             merged[event_id]["documents"].add(event.document_id)
+            known = merged[event_id]["ceiling"]
+            merged[event_id]["ceiling"] = None if known is None or ceiling is None else max(known, ceiling)
             continue
         merged[event_id] = {
             "event_id": event_id, "type": event.type, "date": event.date, "body": event.body,
             "outcome": event.outcome, "detail": event.detail, "evidence": event.evidence, "vote": event.vote,
             "document_id": event.document_id, "source_url": event.url, "fetched_at": event.fetched_at,
             "capture_time": event.capture_time, "doc_date": event.doc_date, "documents": {event.document_id},
-            "round": 1,
+            "round": 1, "ceiling": ceiling,
         }
     grouping.events = list(merged.values())
 
@@ -549,8 +566,9 @@ def derive_groupings(
     groupings = []
     for cluster in cluster_claims(usable, orgs):
         grouping = _describe_grouping(cluster, orgs)
-        _merge_events(grouping, [e for c in cluster for e in events_by_claim[(c.document_id, c.idx)]])
+        _merge_events(grouping, [(e, c) for c in cluster for e in events_by_claim[(c.document_id, c.idx)]])
         _walk_status(grouping, today)
+        grouping.reported_status = grouping.status
         reconcile(grouping, orgs, today)
         if grouping.source_url is None:
             grouping.source_url = grouping.claims[-1].url
@@ -621,7 +639,7 @@ def _write(con: duckdb.DuckDBPyConnection, groupings: list[DerivedGrouping]) -> 
             g.effective_date, g.confirmed_by_register, g.register_successor, g.rounds,
             min(dates) if dates else None, max(dates) if dates else None,
             len({c.source for c in g.claims}), len({c.url for c in g.claims}), g.source_url, g.flags,
-            g.members, g.member_names,
+            g.members, g.member_names, g.reported_status,
         ])
         member_rows += [[g.grouping_id, code, name, i] for i, (code, name) in enumerate(zip(g.members, g.member_names))]
         flag_rows += [list(row) for row in g.flag_rows]

@@ -10,6 +10,7 @@ SELECT
     area,
     successor_name,
     status,
+    reported_status,
     target_date,
     effective_date,
     confirmed_by_register,
@@ -53,6 +54,7 @@ SELECT
     area,
     successor_name,
     status,
+    reported_status,
     target_date,
     effective_date,
     confirmed_by_register,
@@ -124,6 +126,7 @@ COMMENT ON COLUMN export_groupings.member_names IS 'Names of the member organisa
 COMMENT ON COLUMN export_groupings.area IS 'Area the documents name for the grouping (STP/ICS footprint or county)';
 COMMENT ON COLUMN export_groupings.successor_name IS 'Name proposed for the merged organisation, or the successor the register records';
 COMMENT ON COLUMN export_groupings.status IS 'Furthest stage reached: proposed, consulting, vote_for, vote_against, applied, approved, merged, rejected, deferred, abandoned, unknown';
+COMMENT ON COLUMN export_groupings.reported_status IS 'Status the documents alone give, before the register is consulted (differs from status when the register confirms or contradicts them)';
 COMMENT ON COLUMN export_groupings.target_date IS 'Target date for the merger in the latest document that states one (YYYY, YYYY-MM or YYYY-MM-DD)';
 COMMENT ON COLUMN export_groupings.effective_date IS 'Date the merger took effect (from the register when confirmed)';
 COMMENT ON COLUMN export_groupings.confirmed_by_register IS 'True when the NHS ODS register shows every member closed on one date into one successor';
