@@ -124,7 +124,8 @@ PATTERNS: dict[EventType, re.Pattern[str]] = {
         r"|\b(?:launch|start|open|began|begin)\w*\s+(?:a |an |the |its |their )?(?:\w+\s+){0,3}?(?:consultation|engagement)\b"
         r"|\b(?:want|like|wish)s? to hear (?:your|the) views\b|\bhave your say\b|\b(?:are|is|now) consulting\b"
         r"|\bconsultation (?:is (?:now )?open|on (?:the|their|its) proposals?|period)\b|\bseek(?:ing|s)? (?:the )?(?:public'?s? )?(?:views|feedback)\b"
-        r"|\bpublic consultation\b|\b(?:period of|public) (?:engagement|consultation)\b.{0,80}?\b(?:began|started|opened|launched|ran|runs)\b",
+        r"|\bpublic consultation\b|\b(?:period of |public )?(?:engagement|consultation)\b.{0,80}?\b(?:began|begins|begin|begun|"
+        r"started|starts|opened|opens|launched|launches|ran|runs|run|running)\b",
         re.IGNORECASE),
     EventType.CONSULTATION_END: re.compile(
         r"\b(?:consultation|engagement (?:exercise|period))\w*\s+(?:\w+\s+){0,8}?(?:clos|end|conclud|finish|ran until|runs until|"

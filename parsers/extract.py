@@ -62,6 +62,13 @@ _LABELLED_MEETING = re.compile(r"^(?:Decided at meeting|Meeting of|Date of decis
                                re.IGNORECASE)
 _HELD_MEETING = re.compile(r"\bmeeting (?:held )?(?:in public )?on\b|\b(?:meeting|held) in public on\b|^Meeting held\b",
                            re.IGNORECASE)
+_LOOKING_AHEAD = re.compile(r"\b(?:will|would|shall|to be|aims? to|plans? to|planned|expected|intends?|hopes?|deadline|due|"
+                            r"propose|proposes|proposing|want)\b",
+                            re.IGNORECASE)
+_SAME_MONTH = re.compile(r"\b(?:later|earlier) (?:that|the same) month\b|\bthe same month\b|\bthat same month\b",
+                         re.IGNORECASE)
+_MERGER_TARGET = re.compile(r"\bmerg|\b(?:one|single|new) (?:CCG|ICB)\b|\bestablish|\breplac|\bcom(?:e|es|ing) into being"
+                            r"|\b(?:form|become|becoming) NHS\b", re.IGNORECASE)
 _VOTE_FIGURES = re.compile(r"%|per ?cent|majority|threshold|two[- ]thirds", re.IGNORECASE)
 _ALL_GROUPINGS = re.compile(r"\b(?:organisations|new CCGs|new ICBs|both|all (?:\w+ )?(?:merging )?(?:CCGs|ICBs|mergers)|each of the"
                             r"|(?:two|three|four|five) mergers|into (?:two|three|four))\b",
@@ -85,6 +92,7 @@ class _Draft:
     areas: list[str] = field(default_factory=list)
     successor: str | None = None
     target: str | None = None
+    target_strength: int = 0
     excluded: set[str] = field(default_factory=set)
 
     def overlaps(self, codes: tuple[str, ...] | list[str]) -> bool:
@@ -162,6 +170,8 @@ def _target_date(sentence: Sentence, dates: list[DateMention]) -> str | None:
             continue
         # Mergers take effect on 1 April (NHS England's procedure), so a bare "in/on April" is a target too.
         april = mention.date.value[5:7] == "04"
+        if re.search(r"\bby\s+(?:the\s+)?$", lead, re.IGNORECASE) and not _LOOKING_AHEAD.search(sentence.text):
+            continue  # "approved the plans by March 2018" is when it happened, not when it takes effect
         if _TARGET_LEAD.search(lead) or (april and _APRIL_LEAD.search(lead)):
             return mention.date.value
     return None
@@ -176,8 +186,11 @@ def _assign_dates(cues: list[Cue], sentence: Sentence, dates: list[DateMention],
     for mention in dates:
         local = mention.start - sentence.start
         lead = sentence.text[max(0, local - 30):local]
-        targetish = bool(re.search(r"\b(?:from|by|until|commenc\w*(?: in)?|effective|before|deadline of)\s+(?:the\s+)?$",
-                                   lead, re.IGNORECASE)) or mention.date.value == target
+        # "by March 2018" dates a decision already taken; "by April 2020" in a plan is a deadline or a target.
+        ahead = _LOOKING_AHEAD.search(sentence.text) is not None
+        lead_words = r"from|by|until|commenc\w*(?: in)?|effective|before|deadline of" if ahead else \
+            r"from|until|commenc\w*(?: in)?|effective|before|deadline of"
+        targetish = bool(re.search(rf"\b(?:{lead_words})\s+(?:the\s+)?$", lead, re.IGNORECASE)) or mention.date.value == target
         usable.append((mention, "target" if targetish else ""))
     owners: dict[int, list[tuple[int, DateMention]]] = {}
     consulting = (EventType.CONSULTATION_START, EventType.CONSULTATION_END, EventType.PUBLIC_MEETING)
@@ -471,10 +484,15 @@ def _read_names_and_targets(page: _Page, drafts: list[_Draft]) -> None:
             continue
         target = _target_date(sentence, page.dates_in(sentence))
         every = len(drafts) > 1 and _ALL_GROUPINGS.search(sentence.text) and not _sentence_codes(page.mentions_in(sentence))
+        strength = 2 if _MERGER_TARGET.search(sentence.text) else 1
         for draft in drafts if every else [drafts[group]]:
-            # "from next April" then "on 1 April 2020": keep the more precise statement of the same date.
-            if draft.target is None or (target and target.startswith(draft.target) and len(target) > len(draft.target)):
-                draft.target = target or draft.target
+            if target is None:
+                continue
+            # "from next April" then "on 1 April 2020": keep the more precise statement of the same date; and a date
+            # for the merger itself outranks one for a shadow strategic commissioner or a cluster.
+            sharper = draft.target is not None and target.startswith(draft.target) and len(target) > len(draft.target)
+            if draft.target is None or sharper or strength > draft.target_strength:
+                draft.target, draft.target_strength = target, max(strength, draft.target_strength)
         draft = drafts[group]
         if draft.successor is None and re.search(r"CCG|ICB|Clinical|Integrated", sentence.text):
             for match in _SUCCESSOR.finditer(sentence.text):
@@ -503,11 +521,14 @@ def _read_events(page: _Page, groupings: list[Grouping], kept: dict[int, int],
     vote_dates: list[tuple[int, str]] = []
     decision_dates: list[tuple[int, EventType, str]] = []
     meeting_day = _page_meeting_date(page)
+    last_dated: str | None = None
     threshold: float | None = None
     first_group = min(kept)
     for index, sentence in enumerate(page.sentences):
         group = page.group[index]
         own_dates = page.dates_in(sentence)
+        if index and page.dates_in(page.sentences[index - 1]):
+            last_dated = page.dates_in(page.sentences[index - 1])[-1].date.value
         labelled = _LABELLED_MEETING.match(sentence.text) and own_dates
         if labelled and group is None:
             group = first_group
@@ -539,6 +560,15 @@ def _read_events(page: _Page, groupings: list[Grouping], kept: dict[int, int],
         cues = [c for c in cues if c.type is not EventType.MEETING or own_dates or re.search(
             r"\b(?:this (?:evening|morning|afternoon|week)|tonight|today|extraordinary)\b", sentence.text, re.IGNORECASE)]
         dates = _assign_dates(cues, sentence, own_dates, grouping.target_date)
+        starts = [c for c in cues if c.type is EventType.CONSULTATION_START]
+        ranged = [d for d in own_dates if d.range_end is not None]
+        if starts and ranged and not any(c.type is EventType.CONSULTATION_END for c in cues):
+            # "engagement would run from March to May 2019": the period's end is the consultation's end.
+            cues.append(Cue(EventType.CONSULTATION_END, starts[0].start, starts[0].end))
+            dates.append(ranged[0].range_end.value)
+        if not own_dates and _SAME_MONTH.search(sentence.text) and last_dated is not None:
+            # "The application was submitted later that month": the month of the last date told.
+            dates = [last_dated[:7] if d is None else d for d in dates]
         for cue, date in zip(cues, dates, strict=True):
             if cue.flag == "date_only":
                 if date:
