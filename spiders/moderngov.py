@@ -3,8 +3,10 @@
 Discovery goes through the site's web service where it answers (GetCommittees → GetMeetings in the date
 window → GetMeeting) and falls back to the HTML pages where it does not (mgListCommittees → committee →
 ieListMeetings → ieListDocuments). Only health scrutiny, health and wellbeing and health overview committees
-are followed, plus the decision register; of their business, only agenda items, decisions and issue
-histories whose titles or text concern commissioning organisations are kept, with their attached PDFs.
+are followed, plus the decision register. Agenda items whose titles (or introductions) concern commissioning
+organisations are kept with their decisions, issue histories and attached PDFs; other substantive items of
+those committees are read too and kept only if their text names CCGs, ICBs or a strategic commissioner
+(procedural business such as apologies or minutes is never read).
 
     scrapy crawl moderngov -a source=moderngov-sts -a since=2019-01-01
 """
@@ -34,10 +36,12 @@ from spiders.moderngov_pages import (
     dmy,
     find_date,
     is_health_committee,
+    is_procedural,
     is_relevant,
     label_value,
     link_context,
     page_title,
+    text_is_relevant,
     xml_text,
 )
 
@@ -113,12 +117,15 @@ class ModernGovSpider(SourceSpider):
         day = response.meta.get("meeting_date") or find_date(xml_text(selector.xpath("//meeting")[:1], "meetingdate"))
         for item in selector.xpath("//agendaitem"):
             title = xml_text(item, "agendaitemtitle")
-            if not is_relevant(title):
+            if is_procedural(title):
                 continue
+            relevant = is_relevant(title)
             item_url = xml_text(item, "agendaitemurl") or self.url(f"mgAi.aspx?ID={xml_text(item, 'agendaitemid')}")
-            yield scrapy.Request(item_url, self.parse_agenda_item, meta={"title": title, "meeting_date": day})
-            for document in item.xpath(".//linkeddocument"):
-                yield self.document_request(xml_text(document, "url"), xml_text(document, "title"), day)
+            yield scrapy.Request(item_url, self.parse_agenda_item,
+                                 meta={"title": title, "meeting_date": day, "check_text": not relevant})
+            if relevant:  # other items' documents are followed from their page once its text qualifies
+                for document in item.xpath(".//linkeddocument"):
+                    yield self.document_request(xml_text(document, "url"), xml_text(document, "title"), day)
 
     # --- HTML pages ------------------------------------------------------------------------------------
 
@@ -144,12 +151,16 @@ class ModernGovSpider(SourceSpider):
     def parse_meeting(self, response: Response) -> Iterator[scrapy.Request]:
         day = response.meta.get("meeting_date") or find_date(label_value(response, "Date") or "")
         for link in response.css(AGENDA_ITEM_LINKS):
-            if is_relevant(link_context(link)):
-                title = clean(" ".join(link.css("::text").getall()))
-                yield response.follow(link, self.parse_agenda_item, meta={"title": title, "meeting_date": day})
+            title = clean(" ".join(link.css("::text").getall()))
+            if is_procedural(title):
+                continue
+            yield response.follow(link, self.parse_agenda_item, meta={
+                "title": title, "meeting_date": day, "check_text": not is_relevant(link_context(link))})
 
     def parse_agenda_item(self, response: Response) -> Iterator[Any]:
         """mgAi.aspx: the item's minutes; its decision, issue history and reports are followed from here."""
+        if response.meta.get("check_text") and not text_is_relevant(response):
+            return  # read only to see whether its text concerns commissioning organisations: it does not
         day = find_date(label_value(response, "Meeting") or "") or response.meta.get("meeting_date")
         yield self.page_item(response, page_title(response) or response.meta.get("title"), day)
         for link in response.css(DOCUMENT_LINKS):

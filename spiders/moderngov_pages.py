@@ -37,6 +37,22 @@ RELEVANT = re.compile(
     re.IGNORECASE,
 )
 
+# Page text that shows an item is about commissioning organisations, for items whose titles do not say so
+# ("NHS update", "Health and care update"): stricter than the title test, since every NHS page says
+# "commissioning" somewhere.
+TEXT_RELEVANT = re.compile(
+    r"\bCCGs?\b|clinical commissioning groups?|\bICBs?\b|integrated care boards?|strategic commission",
+    re.IGNORECASE,
+)
+# Agenda business that never carries substance.
+PROCEDURAL = re.compile(
+    r"^\W*(?:\d+[.)]?\s*)?(?:apologies|declarations? of interest|(?:confirmation of )?minutes|membership"
+    r"|substitut|urgent business|any other business|date of (?:the )?next meeting|exclusion of the (?:press|public)"
+    r"|work ?programme|chair(?:man)?'?s? (?:announcements|update)|public questions|questions from)",
+    re.IGNORECASE,
+)
+CONTENT = ("div.mgContent", "#mgPageContent", "#mgContent", "body")
+
 MONTHS = {m: i for i, m in enumerate(
     ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], start=1)}
 DMY = re.compile(r"\b(\d{1,2})/(\d{1,2})/(\d{4})\b")
@@ -53,6 +69,19 @@ def is_health_committee(title: str) -> bool:
 
 def is_relevant(text: str) -> bool:
     return bool(RELEVANT.search(text))
+
+
+def is_procedural(title: str) -> bool:
+    return bool(PROCEDURAL.search(title))
+
+
+def text_is_relevant(response: Response) -> bool:
+    """Whether the page's main content mentions commissioning organisations."""
+    for selector in CONTENT:
+        found = response.css(selector)
+        if found:
+            return bool(TEXT_RELEVANT.search(" ".join(found[0].css("::text").getall())))
+    return False
 
 
 def find_date(text: str) -> date | None:

@@ -10,7 +10,7 @@ from spider_helpers import fixture_response, items_of, requests_of
 
 from spiders.items import FetchErrorItem, PageItem
 from spiders.moderngov import ModernGovSpider
-from spiders.moderngov_pages import find_date, is_health_committee, is_relevant, xml_text
+from spiders.moderngov_pages import find_date, is_health_committee, is_procedural, is_relevant, xml_text
 from spiders.sources import Source
 
 BASE = "https://democracy.example.gov.uk/"
@@ -91,20 +91,36 @@ def test_meeting_list_classic_markup_long_dates() -> None:
     ("fixture", "day", "expected"),
     [
         ("mg_modern_meeting.html", date(2019, 7, 15),
-         [(BASE + "mgAi.aspx?ID=60211", "Single Strategic Commissioning Organisation")]),
+         [(BASE + "mgAi.aspx?ID=60211", "Single Strategic Commissioning Organisation", False)]),
         ("mg_classic_meeting.html", date(2019, 7, 10),
-         [(BASE + "mgAi.aspx?ID=45210", "Response to NHS Long Term Plan in Respect of Streamlining Commissioning")]),
-        # div-based items: relevance comes from the introduction text as well as the title
-        ("mg_legacy_meeting.html", date(2019, 3, 5), [(BASE + "mgAi.aspx?ID=9003", "Update from the Northshire CCGs")]),
+         [(BASE + "mgAi.aspx?ID=45210", "Response to NHS Long Term Plan in Respect of Streamlining Commissioning",
+           False)]),
+        # div-based items: relevance comes from the introduction text as well as the title; an item that does
+        # not look relevant but is not procedural is read to check its text
+        ("mg_legacy_meeting.html", date(2019, 3, 5), [(BASE + "mgAi.aspx?ID=9003", "Update from the Northshire CCGs",
+                                                       False),
+                                                      (BASE + "mgAi.aspx?ID=9004", "Ambulance Response Times", True)]),
     ],
 )
-def test_meeting_page_follows_only_items_about_commissioning_organisations(
-    fixture: str, day: date, expected: list[tuple[str, str]]
+def test_meeting_page_follows_substantive_items_and_marks_those_to_check(
+    fixture: str, day: date, expected: list[tuple[str, str, bool]]
 ) -> None:
     response = fixture_response(fixture, BASE + "ieListDocuments.aspx?CId=1&MId=2", meta={"meeting_date": day})
     requests = requests_of(spider().parse_meeting(response))
-    assert [(r.url, r.meta["title"]) for r in requests] == expected
+    assert [(r.url, r.meta["title"], r.meta["check_text"]) for r in requests] == expected
     assert all(r.meta["meeting_date"] == day for r in requests)
+
+
+@pytest.mark.parametrize(
+    ("fixture", "kept"),
+    [("mg_modern_item_dental.html", False), ("mg_legacy_item.html", True), ("mg_classic_item.html", True)],
+)
+def test_an_item_read_to_check_is_kept_only_if_its_text_names_commissioning_organisations(
+    fixture: str, kept: bool
+) -> None:
+    response = fixture_response(fixture, BASE + "mgAi.aspx?ID=1", meta={"check_text": True})
+    items = items_of(spider().parse_agenda_item(response))
+    assert len(items) == (1 if kept else 0)
 
 
 @pytest.mark.parametrize(
@@ -243,3 +259,15 @@ def test_is_health_committee(title: str, health: bool) -> None:
 )
 def test_is_relevant(title: str, relevant: bool) -> None:
     assert is_relevant(title) is relevant
+
+
+@pytest.mark.parametrize(
+    ("title", "procedural"),
+    [("Apologies", True), ("Apologies and Substitutions", True), ("Declarations of Interest", True),
+     ("Minutes of the meeting held on 3 June 2019", True), ("Work Programme 2019-20", True),
+     ("5. Date of Next Meeting", True), ("Exclusion of the Public", True),
+     ("Single Strategic Commissioning Organisation", False), ("Ambulance Response Times", False),
+     ("NHS Update", False)],
+)
+def test_is_procedural(title: str, procedural: bool) -> None:
+    assert is_procedural(title) is procedural
