@@ -313,3 +313,33 @@ def test_publish_swaps_in_a_snapshot_and_readers_of_the_old_one_keep_reading(pat
         fresh.execute("DELETE FROM groupings")
     fresh.close()
     assert Status.ABANDONED == "abandoned"
+
+
+def test_times_with_an_offset_are_stored_in_utc(paths):
+    pages = FakePages()
+    body = pages.add("Offset page\ntext", Extraction(False))
+    feed = write_feed(paths, "r1.jsonl", [page_row(paths, "http://x.test/tz", body, "2026-06-20T11:00:00+01:00")])
+    load_feeds(paths, [feed], "r1", parse=pages)
+    assert query(paths, "SELECT fetched_at FROM documents") == [(dt.datetime(2026, 6, 20, 10, 0),)]
+
+
+def test_a_damaged_working_warehouse_is_recovered_from_the_snapshot_and_the_feeds(paths):
+    from warehouse.recover import recover_working
+
+    pages = FakePages()
+    first = write_feed(paths, "r1.jsonl", staffs_feed(paths, pages))
+    load_feeds(paths, [first], "r1", parse=pages)
+    publish(paths)
+    later = pages.add("Withdrawn\nThe CCGs withdrew the plan.", Extraction(True, [staffs_grouping()], [
+        Event(0, EventType.WITHDRAWAL, "The CCGs withdrew the plan.", "2019-10")]), published="2019-10-05")
+    second = write_feed(paths, "r2.jsonl", [page_row(paths, "http://n.test/w", later, "2026-11-21T10:00Z")])
+    load_feeds(paths, [second], "r2", parse=pages)  # loaded but not yet published when the disk fails
+    paths.working_db.write_bytes(b"\0garbage" * 4096)
+    with pytest.raises(UserError, match=r"not a readable DuckDB file .*`ccgwatch load --recover` rebuilds it"):
+        connect_working(paths.working_db)
+    assert recover_working(paths).endswith("restarted from the published snapshot")
+    summary = load_feeds(paths, [first, second], "recovery", parse=pages)
+    assert (summary.new_documents, summary.fetch_errors) == (1, 0)
+    assert query(paths, "SELECT count(*) FROM documents") == [(3,)]
+    assert query(paths, "SELECT status FROM groupings") == [("abandoned",)]
+    assert len(list(paths.root.glob("work.damaged-*.duckdb"))) == 1

@@ -73,14 +73,25 @@ def set_meta(con: duckdb.DuckDBPyConnection, key: str, value: str) -> None:
     con.execute("INSERT OR REPLACE INTO warehouse_meta VALUES (?, ?)", [key, value])
 
 
+class WarehouseLocked(UserError):
+    """Another process has the file open for writing."""
+
+
+class WarehouseCorrupt(UserError):
+    """The file is not a readable DuckDB database."""
+
+
 def _explain(error: Exception, path: Path) -> UserError:
     """One readable line for the ways opening a warehouse file fails."""
     message = str(error)
     lowered = message.lower()
     if "lock" in lowered or "conflicting" in lowered:
-        return UserError(f"the warehouse {path} is in use by another process (a load is running); try again shortly")
+        return WarehouseLocked(
+            f"the warehouse {path} is in use by another process (a load is running); try again shortly"
+        )
     if "not a valid duckdb" in lowered or "corrupt" in lowered or "invalid" in lowered or "magic" in lowered:
-        return UserError(f"the warehouse {path} is not a readable DuckDB file (corrupt or wrong format)")
+        hint = "; `ccgwatch load --recover` rebuilds it" if path.name == "work.duckdb" else ""
+        return WarehouseCorrupt(f"the warehouse {path} is not a readable DuckDB file (corrupt or wrong format){hint}")
     first_line = message.strip().splitlines()[0] if message.strip() else type(error).__name__
     return UserError(f"cannot open the warehouse {path}: {first_line}")
 
@@ -100,6 +111,7 @@ def connect_working(path: Path) -> duckdb.DuckDBPyConnection:
     """Open (creating or upgrading) the working warehouse for writing."""
     con = open_database(path)
     try:
+        con.execute("SET TimeZone = 'UTC'")  # feed times without an offset are UTC, whatever the host says
         migrate(con)
     except duckdb.Error as error:
         con.close()

@@ -2,20 +2,21 @@
 
 -- name: stage_feed
 -- One feed file, every row typed: pages and fetch errors share the file (told apart by item_type or reason).
+-- Times are stored as UTC without a zone; an ISO time with an offset is converted, one without is taken as UTC.
 CREATE OR REPLACE TEMP TABLE staged_rows AS
 SELECT
     CASE WHEN item_type = 'fetch_error' OR (item_type IS NULL AND reason IS NOT NULL) THEN 'fetch_error'
          ELSE 'page' END AS row_type,
     url, final_url, source_id, source_kind,
     CASE WHEN regexp_full_match(fetched_at, '\d{14}') THEN strptime(fetched_at, '%Y%m%d%H%M%S')
-         ELSE try_cast(replace(left(fetched_at, 19), 'T', ' ') AS TIMESTAMP) END AS fetched_at,
+         ELSE try_cast(fetched_at AS TIMESTAMPTZ) AT TIME ZONE 'UTC' END AS fetched_at,
     CASE WHEN regexp_full_match(capture_time, '\d{14}') THEN strptime(capture_time, '%Y%m%d%H%M%S')
-         ELSE try_cast(replace(left(capture_time, 19), 'T', ' ') AS TIMESTAMP) END AS capture_time,
+         ELSE try_cast(capture_time AS TIMESTAMPTZ) AT TIME ZONE 'UTC' END AS capture_time,
     try_cast(status AS INTEGER) AS status,
     content_type, sha256, raw_path, try_cast(size AS BIGINT) AS size,
     coalesce(try_cast(cached AS BOOLEAN), false) AS cached,
     kind, reason,
-    try_cast(replace(left("at", 19), 'T', ' ') AS TIMESTAMP) AS error_at
+    try_cast("at" AS TIMESTAMPTZ) AT TIME ZONE 'UTC' AS error_at
 FROM read_json(
     ?,
     format = 'newline_delimited',

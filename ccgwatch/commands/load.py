@@ -17,6 +17,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("feeds", nargs="*", type=Path, help="feed files (JSON lines written by the spiders)")
     parser.add_argument("--run-id", help="run the feeds belong to (default: a new id from the clock)")
     parser.add_argument("--no-publish", action="store_true", help="load only; readers keep the old snapshot")
+    parser.add_argument(
+        "--recover", action="store_true",
+        help="set a damaged working warehouse aside, restart from the published snapshot and reload every feed",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -25,6 +29,10 @@ def run(args: argparse.Namespace) -> int:
     from warehouse.runs import new_run_id
 
     paths = data_paths(args)
+    if args.recover:
+        from warehouse.recover import recover_working
+
+        print(recover_working(paths))
     feeds = args.feeds or feed_files_in(paths)
     if not feeds:
         raise UserError(f"no feed files given and none in {paths.feeds}")
