@@ -223,7 +223,7 @@ VOTE_CLOSED = re.compile(r"\b(?:vot\w+|ballot\w*|poll)\s+(?:\w+\s+){0,6}?(?:clos
 APPLY_DECISION = re.compile(r"\b(?:to (?:submit|make|send|lodge)\s+(?:\w+\s+){0,3}?application|to apply\b|that an application be)",
                             re.IGNORECASE)
 PLANNED_EFFECTIVE = re.compile(
-    r"\b(?:will|would|is to|are to|is due to|are due to|is set to|are set to) (?:formally |officially )?merge (?:on|from|with)\b"
+    r"\b(?:will|would|is to|are to|is due to|are due to|is set to|are set to|to) (?:formally |officially )?merge (?:on|from|with)\b"
     r"|\b(?:will|would|is to|are to|is due to|are due to|is set to|are set to) (?:formally |officially |legally )?(?:come into (?:being|existence|effect)|be (?:formally |officially )?"
     r"(?:established|created|formed|launched|replaced)|go live|replace|launch|start operating|begin operating|take over|take effect)\b"
     r"|\b(?:takes?|comes?) (?:effect|into being)\b",

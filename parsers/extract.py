@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 from dataclasses import dataclass, field
 
@@ -69,9 +70,12 @@ _SAME_MONTH = re.compile(r"\b(?:later|earlier) (?:that|the same) month\b|\bthe s
                          re.IGNORECASE)
 _MERGER_TARGET = re.compile(r"\bmerg|\b(?:one|single|new) (?:CCG|ICB)\b|\bestablish|\breplac|\bcom(?:e|es|ing) into being"
                             r"|\b(?:form|become|becoming) NHS\b", re.IGNORECASE)
+_SHARED_STEP = re.compile(r"\binto (?:two|three|four)\b|\ball (?:\w+ )?(?:merging )?(?:CCGs|ICBs)\b|\bboth\b|\beach\b",
+                          re.IGNORECASE)
 _VOTE_FIGURES = re.compile(r"%|per ?cent|majority|threshold|two[- ]thirds", re.IGNORECASE)
 _ALL_GROUPINGS = re.compile(r"\b(?:organisations|new CCGs|new ICBs|both|all (?:\w+ )?(?:merging )?(?:CCGs|ICBs|mergers)|each of the"
-                            r"|(?:two|three|four|five) mergers|into (?:two|three|four))\b",
+                            r"|(?:two|three|four|five) mergers|into (?:two|three|four)|\d+ (?:applications|mergers)"
+                            r"|the mergers|applications from)\b",
                             re.IGNORECASE)
 _DECISION_TOLD = re.compile(r"^(?:The|This|That|Their|Its) (decision|vote|ballot|resolution)\b[^.]{0,40}?\b(?:taken|made|held|"
                             r"reached|agreed|passed)\b", re.IGNORECASE)
@@ -94,6 +98,8 @@ class _Draft:
     target: str | None = None
     target_strength: int = 0
     excluded: set[str] = field(default_factory=set)
+    # (sentence, codes) for each sentence that named two or more members outright, for splitting a grouping later.
+    named_sets: list[tuple[int, tuple[str, ...]]] = field(default_factory=list)
 
     def overlaps(self, codes: tuple[str, ...] | list[str]) -> bool:
         return bool(set(self.codes) & set(codes))
@@ -259,6 +265,14 @@ def _read_sentences(page: _Page) -> list[_Draft]:
         # A list under a merger sentence ("The clusters are:") names one grouping per item.
         strong = (page.merger[index] or (is_list_item and len(codes) >= 2)) and (
             len(codes) >= 2 or any(m.area for m in own))
+        areas = [m for m in own if m.area and len(m.codes) >= 2]
+        if strong and len(areas) >= 2 and not any(set(a.codes) & set(b.codes) for a, b in itertools.pairwise(areas)):
+            # "the eight CCGs in Kent and Medway ... and the five CCGs in north central London": one grouping each.
+            for area in areas:
+                current = _place_unit(drafts, area.codes, (), [area], stated=None, merger=True, strong=True)
+            page.group[index] = current
+            continue
+        named = tuple(c for m in own if not m.area and m.kind is not OrgKind.STP for c in m.codes)
         matched = next((i for i, d in enumerate(drafts) if codes and d.overlaps(codes)), None)
         if strong and not codes and current is not None and not any(m.codes for m in own if m.area):
             # "a merger of four CCGs" that the register cannot resolve is the grouping already in hand.
@@ -280,6 +294,8 @@ def _read_sentences(page: _Page) -> list[_Draft]:
             if strong:
                 draft.absorb(codes)
                 draft.loose += [c for c in loose if c not in draft.loose]
+                if len(set(named)) >= 2:
+                    draft.named_sets.append((index, tuple(dict.fromkeys(named))))
             if page.merger[index]:
                 for ref in (m for m in own if m.area):
                     draft.areas.append(ref.area)
@@ -291,6 +307,7 @@ def _read_sentences(page: _Page) -> list[_Draft]:
                 draft.context_stated.append(stated)
             current = matched
         page.group[index] = current
+    drafts = _split_drafts(drafts, page)
     # Merger sentences before the first names ("Five bodies will merge into two") belong to the first grouping.
     first = next((g for g in page.group if g is not None), None)
     for index in range(len(page.group)):
@@ -299,6 +316,57 @@ def _read_sentences(page: _Page) -> list[_Draft]:
         if page.in_context[index]:
             page.group[index] = first
     return drafts
+
+
+def _place_unit(drafts: list[_Draft], codes: tuple[str, ...], loose: tuple[str, ...], own: list[OrgMention],
+                stated: int | None, merger: bool, strong: bool) -> int:
+    """Put one set of members into the grouping it overlaps, or a new one; returns that grouping's number."""
+    matched = next((i for i, d in enumerate(drafts) if codes and d.overlaps(codes)), None)
+    if matched is None:
+        matched = next((i for i, d in enumerate(drafts) if not d.codes), None)
+    if matched is None:
+        drafts.append(_Draft())
+        matched = len(drafts) - 1
+    draft = drafts[matched]
+    if strong:
+        draft.absorb(codes)
+    for ref in (m for m in own if m.area):
+        draft.areas.append(ref.area)
+        if ref.stated_count and ref.resolved:
+            draft.stated.append(ref.stated_count)
+    return matched
+
+
+def _split_drafts(drafts: list[_Draft], page: _Page) -> list[_Draft]:
+    """ "Six CCGs in Sussex will merge into two" then two named lists: two groupings, not one of six."""
+    result: list[_Draft] = []
+    renumber: dict[int, list[int]] = {}
+    for number, draft in enumerate(drafts):
+        sets: list[tuple[int, tuple[str, ...]]] = []
+        for index, named in draft.named_sets:
+            if not any(set(named) & set(other) for _, other in sets):
+                sets.append((index, named))
+        whole = set(draft.codes)
+        if len(sets) < 2 or not all(set(named) < whole for _, named in sets):
+            renumber[number] = [len(result)]
+            result.append(draft)
+            continue
+        renumber[number] = []
+        for index, named in sets:
+            part = _Draft(codes=list(named), successor=None)
+            renumber[number].append(len(result))
+            result.append(part)
+            page.group[index] = len(result) - 1
+        # Sentences about the whole set (and any later ones) stay with the first part unless they name another.
+    old_groups = list(page.group)
+    for index, group in enumerate(old_groups):
+        if group is None or group >= len(drafts):
+            continue
+        parts = renumber[group]
+        codes = set(_sentence_codes(page.mentions_in(page.sentences[index])))
+        chosen = next((p for p in parts if codes & set(result[p].codes)), parts[0])
+        page.group[index] = chosen
+    return result
 
 
 def _merge_drafts(drafts: list[_Draft], page: _Page) -> list[_Draft]:
@@ -537,8 +605,13 @@ def _read_events(page: _Page, groupings: list[Grouping], kept: dict[int, int],
         number = kept[group]
         grouping = groupings[number]
         targets = [number]
-        if len(groupings) > 1 and not _sentence_codes(page.mentions_in(sentence)) and _ALL_GROUPINGS.search(sentence.text):
-            targets = list(range(len(groupings)))
+        if len(groupings) > 1:
+            codes = set(_sentence_codes(page.mentions_in(sentence)))
+            overlapping = [n for n, g in enumerate(groupings) if codes & set(g.members)]
+            if len(overlapping) > 1 and _SHARED_STEP.search(sentence.text):
+                targets = overlapping  # "Six CCGs in Sussex will merge into two, after NHS England approved the plans"
+            elif not codes and _ALL_GROUPINGS.search(sentence.text):
+                targets = list(range(len(groupings)))
         if labelled:
             detail = sentence.text[own_dates[0].end - sentence.start:].strip(" -–:")
             events.append(Event(grouping=number, type=EventType.MEETING, evidence=sentence.text,
