@@ -14,7 +14,8 @@ from reports.chart import build_chart
 from reports.status import short_name
 
 GROUPINGS = """
-SELECT grouping_id, label, member_codes, member_names, area, successor_name, status, target_date, effective_date,
+SELECT grouping_id, label, member_codes, member_names, area, successor_name, status, reported_status, target_date,
+       effective_date,
        confirmed_by_register, last_evidence_date, n_sources, source_url, rounds, flags
 FROM grouping_status
 ORDER BY coalesce(effective_date, target_date, '9999') , label
@@ -28,9 +29,9 @@ ORDER BY grouping_id, date_start NULLS LAST, date
 """
 
 DOCUMENTS = """
-SELECT DISTINCT e.grouping_id, d.url, d.title, d.published, d.fetched_at, d.source_id
-FROM events AS e JOIN documents AS d USING (document_id)
-ORDER BY e.grouping_id, d.published NULLS LAST
+SELECT gd.grouping_id, d.url, d.version, d.title, d.published, d.fetched_at, d.capture_time, d.source_id
+FROM grouping_documents AS gd JOIN documents AS d USING (document_id)
+ORDER BY gd.grouping_id, d.published NULLS LAST, d.url, d.version
 """
 
 

@@ -631,7 +631,7 @@ def load_register_tables(con: duckdb.DuckDBPyConnection, register=None) -> bool:
 
 
 def _write(con: duckdb.DuckDBPyConnection, groupings: list[DerivedGrouping]) -> None:
-    grouping_rows, member_rows, event_rows, vote_rows, flag_rows = [], [], [], [], []
+    grouping_rows, member_rows, event_rows, vote_rows, flag_rows, document_rows = [], [], [], [], [], []
     for g in groupings:
         dates = _evidence_dates(g)
         grouping_rows.append([
@@ -642,6 +642,7 @@ def _write(con: duckdb.DuckDBPyConnection, groupings: list[DerivedGrouping]) -> 
             g.members, g.member_names, g.reported_status,
         ])
         member_rows += [[g.grouping_id, code, name, i] for i, (code, name) in enumerate(zip(g.members, g.member_names))]
+        document_rows += [[g.grouping_id, document_id] for document_id in sorted({c.document_id for c in g.claims})]
         flag_rows += [list(row) for row in g.flag_rows]
         for e in g.events:
             event_rows.append([
@@ -655,13 +656,14 @@ def _write(con: duckdb.DuckDBPyConnection, groupings: list[DerivedGrouping]) -> 
                     e["event_id"], e["body"], member, count_for, against, abstain, percent_for, turnout, threshold,
                     _vote_result(e["outcome"], percent_for, threshold),
                 ])
-    for table in ("groupings", "grouping_members", "events", "votes", "grouping_flags"):
+    for table in ("groupings", "grouping_members", "events", "votes", "grouping_flags", "grouping_documents"):
         con.execute(f"DELETE FROM {table}")  # table names are constants, never input
     insert_rows(con, "groupings", grouping_rows)
     insert_rows(con, "grouping_members", member_rows)
     insert_rows(con, "events", event_rows)
     insert_rows(con, "votes", vote_rows)
     insert_rows(con, "grouping_flags", flag_rows)
+    insert_rows(con, "grouping_documents", document_rows)
 
 
 def log_changes(con: duckdb.DuckDBPyConnection, run_id: str | None) -> tuple[int, int]:
