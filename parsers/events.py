@@ -112,7 +112,7 @@ PATTERNS: dict[EventType, re.Pattern[str]] = {
         re.IGNORECASE),
     EventType.GOVERNING_BODY_DECISION: re.compile(
         r"\b(?:governing bod(?:y|ies)|boards?(?! of (?:NHS England|directors of the trust))|the CCGs|all (?:\w+ )?CCGs|each CCG)"
-        r"\s+(?:(?!that\b)[\w’'-]+,?\s+){0,16}?"
+        r"\s+(?:(?!that\b)[\w’'-]+,?\s+){0,24}?"
         r"(?:have |has |had )?(?:unanimously |formally |each |all |now )?(?:agreed|approved|voted|decided|supported|endorsed|ratified|"
         r"rejected|resolved|recommended|backed|signed off|made a recommendation|gave (?:their|its) (?:support|approval|backing))\b"
         r"|\b(?:approved|agreed|endorsed|ratified|supported|backed|rejected) by (?:the |their |its |each |both |all )?(?:\w+ )?"
@@ -274,7 +274,8 @@ def _vote_outcome(sentence: str) -> Outcome | None:
 
 START_VERB = re.compile(r"\b(?:start|began|begun|begin|launch|open|run|ran|kick|went live|go live|commenc)\w*", re.IGNORECASE)
 END_VERB = re.compile(r"\b(?:clos|end|conclud|finish|until|deadline)\w*", re.IGNORECASE)
-CLAUSE_BREAK = re.compile(r";\s+|,?\s+(?:and|but) that\s+|,\s+(?:but|even though|although|though|while|whereas|which|after"
+CLAUSE_BREAK = re.compile(r";\s+|,?\s+(?:and|but) that\s+|,\s+and\s+(?=(?:the\s+|a\s+)?[A-Z\w]+\s+(?:\w+\s+){0,6}?"
+                          r"(?:would|will|had|has|have|was|were|is|are)\b)|,\s+(?:but|even though|although|though|while|whereas|which|after"
                           r"|before|when|so|as)\s+|\s+but\s+|\s+(?:even though|although|whereas)\s+|:\s+", re.IGNORECASE)
 
 

@@ -633,6 +633,10 @@ def _read_events(page: _Page, groupings: list[Grouping], kept: dict[int, int],
         cues = [c for c in cues if c.type is not EventType.MEETING or own_dates or re.search(
             r"\b(?:this (?:evening|morning|afternoon|week)|tonight|today|extraordinary)\b", sentence.text, re.IGNORECASE)]
         dates = _assign_dates(cues, sentence, own_dates, grouping.target_date)
+        if any(c.type is EventType.GOVERNING_BODY_DECISION for c in cues):
+            # "At a meeting in common on 13 June, the governing bodies agreed ...": the meeting dates the decision.
+            cues = [c for c in cues if c.type is not EventType.MEETING]
+            dates = _assign_dates(cues, sentence, own_dates, grouping.target_date)
         starts = [c for c in cues if c.type is EventType.CONSULTATION_START]
         ranged = [d for d in own_dates if d.range_end is not None]
         if starts and ranged and not any(c.type is EventType.CONSULTATION_END for c in cues):

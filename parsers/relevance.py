@@ -25,7 +25,8 @@ MERGER = re.compile(
 # The kinds of organisation this project tracks.
 COMMISSIONER = re.compile(
     r"\bCCG(?:s|['’]s|s['’])?\b|clinical commissioning groups?|\bICBs?\b|integrated care boards?"
-    r"|commissioning (?:organisation|group)s?|strategic commissioner|\bSCO\b",
+    r"|commissioning (?:organisation|group|bod(?:y|ies))s?|strategic commissioner|\bSCO\b"
+    r"|(?:plan|plans|planning) and (?:pay|buy|paying|buying) for (?:NHS|health|local)",
     re.IGNORECASE,
 )
 
@@ -49,7 +50,8 @@ OTHER_SUBJECT = re.compile(
 _MERGER_KEYS = ("merg", "amalgamat", "consolidat", "dissol", "single", "strategic commission", "one ", "new ", "combined",
                 "cluster", "join", "together", "brought", "replaced", "streamlin", "sco", "commissioner", "form", "becom", "creat", "into ")
 _COMMISSIONER_KEYS = ("ccg", "clinical commissioning", "icb", "integrated care board", "commissioning organisation",
-                      "commissioning group", "strategic commissioner", "sco")
+                      "commissioning group", "commissioning bod", "strategic commissioner", "sco", " and pay for",
+                      " and buy for", "and paying for", "and buying for")
 
 
 def _has_any(text: str, keys: tuple[str, ...]) -> bool:
