@@ -21,7 +21,8 @@ from parsers.votes import NUMBER_WORDS, read_vote
 CONTEXT_WINDOW = 3  # sentences after a merger sentence that still talk about that merger
 FOLLOW_UP_WINDOW = 10  # ... and how far a sentence naming the merger's machinery may be from one
 _FOLLOW_UP = re.compile(r"\bNHS England\b|\bNHSE\b|\bapplication\b|\bthe (?:new|merged|single) (?:CCG|ICB|organisation)\b"
-                        r"|\b(?:CCG|ICB)s?\b|\bgoverning bod|\bmember practices\b|\bconsultation\b|\bministerial\b")
+                        r"|\b(?:CCG|ICB)s?\b|\bgoverning bod|\bmember practices\b|\bconsultation\b|\bministerial\b"
+                        r"|\bvot(?:e|ed|es|ing)\b|\bballot|\bin favour\b|\bpractices\b")
 _NUMBER = "|".join(w for w in NUMBER_WORDS if w not in ("no", "none", "zero", "one", "a hundred"))
 _COUNT = re.compile(
     rf"(?P<lead>\b(?:with|and|plus|other|another)\s+(?:the\s+)?)?\b(?P<n>\d{{1,2}}|(?i:{_NUMBER}))(?:[- ]way)?\s+"
@@ -72,6 +73,9 @@ _MERGER_TARGET = re.compile(r"\bmerg|\b(?:one|single|new) (?:CCG|ICB)\b|\bestabl
                             r"|\b(?:form|become|becoming) NHS\b", re.IGNORECASE)
 _SHARED_STEP = re.compile(r"\binto (?:two|three|four)\b|\ball (?:\w+ )?(?:merging )?(?:CCGs|ICBs)\b|\bboth\b|\beach\b",
                           re.IGNORECASE)
+# The meeting a set of minutes or a paper belongs to: "Minutes of the meeting held on 18 July 2019".
+_MINUTES_HEADER = re.compile(r"\bminutes of the meeting\b|\bmeeting held\b|^(?:meeting )?held (?:virtually |remotely |in public )?on\b",
+                             re.IGNORECASE)
 _VOTE_FIGURES = re.compile(r"%|per ?cent|majority|threshold|two[- ]thirds", re.IGNORECASE)
 _ALL_GROUPINGS = re.compile(r"\b(?:organisations|new CCGs|new ICBs|both|all (?:\w+ )?(?:merging )?(?:CCGs|ICBs|mergers)|each of the"
                             r"|(?:two|three|four|five) mergers|into (?:two|three|four)|\d+ (?:applications|mergers)"
@@ -597,7 +601,8 @@ def _read_events(page: _Page, groupings: list[Grouping], kept: dict[int, int],
         own_dates = page.dates_in(sentence)
         if index and page.dates_in(page.sentences[index - 1]):
             last_dated = page.dates_in(page.sentences[index - 1])[-1].date.value
-        labelled = _LABELLED_MEETING.match(sentence.text) and own_dates
+        labelled = (_LABELLED_MEETING.match(sentence.text) or (index < 12 and _MINUTES_HEADER.search(sentence.text))) and [
+            d for d in own_dates if d.date.precision == "day"]
         if labelled and group is None:
             group = first_group
         if group is None or group not in kept:
@@ -613,10 +618,12 @@ def _read_events(page: _Page, groupings: list[Grouping], kept: dict[int, int],
             elif not codes and _ALL_GROUPINGS.search(sentence.text):
                 targets = list(range(len(groupings)))
         if labelled:
-            detail = sentence.text[own_dates[0].end - sentence.start:].strip(" -–:")
+            day = labelled[0]
+            detail = sentence.text[day.end - sentence.start:].strip(" -–:") or sentence.text[:day.start - sentence.start]
             events.append(Event(grouping=number, type=EventType.MEETING, evidence=sentence.text,
-                                date=own_dates[0].date.value, body=None, detail=detail))
-            continue
+                                date=day.date.value, body=None, detail=detail.strip(" -–:")))
+            if _LABELLED_MEETING.match(sentence.text) or not page.in_context[index]:
+                continue
         if not page.in_context[index]:
             continue
         stated_threshold = read_vote(sentence.text, False) if _VOTE_FIGURES.search(sentence.text) else None

@@ -92,7 +92,7 @@ def own_date_in_text(text: str) -> PartialDate | None:
             return date
     for line in text.split("\n")[:8]:
         line = line.strip()
-        if 6 <= len(line) <= 80 and not line.endswith((".", "?", "!", ":")):
+        if 6 <= len(line) <= (160 if _MEETING_HEADER.search(line) else 80) and not line.endswith((".", "?", "!", ":")):
             found = find_dates(line)
             # A short line that is mostly a date is a byline: "Thursday, 13th June 2019", "The Argus, 2 November 2019",
             # "Express & Star - 23/10/2020", "Minutes of the meeting held on Thursday 26 November 2020".
