@@ -60,7 +60,8 @@ QUESTION = re.compile(r"\?\s*$")
 FUTURE = Gated(re.compile(r"\b(?:will|shall|is to|are to|is due to|are due to|to be (?:held|taken|put)|is being asked|are being asked"
                     r"|are invited|is scheduled|are scheduled|next month|next week|later this)\b", re.IGNORECASE), ('will', 'shall', 'is to', 'are to', 'due to', 'to be ', 'being asked', 'invited', 'scheduled', 'next month', 'next week', 'later this'))
 
-NHSE = (r"(?:NHS England(?: and NHS Improvement| and Improvement)?|NHSE(?:/I|&I)?|NHS E/I|the regulator|the Secretary of State"
+NHSE = (r"(?:NHS England(?: and NHS Improvement| and Improvement)?|NHSE(?:/I|&I)?|NHS E/I|the regulator"
+        r"|the Secretary of State(?: for Health(?: and Social Care)?)?"
         r"|DHSC|the Department of Health(?: and Social Care)?|(?:the )?(?:health )?ministers?|the national (?:team|body)"
         r"|the government|government)")
 OBJECT = r"(?:the |their |its |a |an |our |this |these )?(?:\w+[- ]){0,3}(?:merger|application|proposals?|plans?|bid|request|case|changes?|SCO|CCG|ICB)"
@@ -124,11 +125,13 @@ PATTERNS: dict[EventType, re.Pattern[str]] = {
         r"|\b(?:launch|start|open|began|begin)\w*\s+(?:a |an |the |its |their )?(?:\w+\s+){0,3}?(?:consultation|engagement)\b"
         r"|\b(?:want|like|wish)s? to hear (?:your|the) views\b|\bhave your say\b|\b(?:are|is|now) consulting\b"
         r"|\bconsultation (?:is (?:now )?open|on (?:the|their|its) proposals?|period)\b|\bseek(?:ing|s)? (?:the )?(?:public'?s? )?(?:views|feedback)\b"
+        r"|\b(?:hold|holding|held|running|run|carry(?:ing)? out|carried out)\s+(?:a |an |the |our )?(?:[\w-]+\s+){0,3}?"
+        r"(?:consultation|engagement)\b"
         r"|\bpublic consultation\b|\b(?:period of |public )?(?:engagement|consultation)\b.{0,80}?\b(?:began|begins|begin|begun|"
         r"started|starts|opened|opens|launched|launches|ran|runs|run|running)\b",
         re.IGNORECASE),
     EventType.CONSULTATION_END: re.compile(
-        r"\b(?:consultation|engagement (?:exercise|period))\w*\s+(?:\w+\s+){0,8}?(?:clos|end|conclud|finish|ran until|runs until|"
+        r"\b(?:consultation|engagement (?:exercise|period))\w*\s+(?:[\w,]+\s+){0,14}?(?:clos|end|conclud|finish|ran until|runs until|"
         r"will run until|deadline)\w*"
         r"|\b(?:until|closing date|deadline)\b.*\bconsultation|\bconsultation\b.*\b(?:until|closes|ends|closing date|deadline)\b",
         re.IGNORECASE),

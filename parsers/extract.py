@@ -38,7 +38,7 @@ _SUCCESSOR = re.compile(
     rf"(?i:to be (?:called|known as|named)|will be (?:called|known as|named)|would be (?:called|known as|named)"
     rf"|(?:be |been )?(?:called|named|known as)|to form|to become|would become|will become|to create|creating|forming"
     rf"|name (?:of|for) the (?:new|merged|single) (?:body|organisation|CCG|ICB|commissioner) (?:is|will be|would be)"
-    rf"|new organisation,?|will form|would form|form|forms|formed|will become|became|(?:join|come|merge) together as"
+    rf"|new (?:organisation|board|body|CCG|ICB),?|will form|would form|form|forms|formed|will become|became|(?:join|come|merge) together as"
     rf"|(?:merge|combine)d? (?:to form|into|as))\s+"
     rf"(?:the\s+)?[\"“‘']?(?P<name>{_ORG_NAME})"
     rf"|(?P<subject>{_ORG_NAME}|(?<=single )(?:[A-Z][\w’'&-]*,?\s+(?:and\s+)?){{1,6}}?{_ORG_SUFFIX}\b)\s+(?i:(?:was|were|will|would|is to|is|has been)\s+(?:be\s+)?(?:now\s+)?"
@@ -76,6 +76,7 @@ _SHARED_STEP = re.compile(r"\binto (?:two|three|four)\b|\ball (?:\w+ )?(?:mergin
 # The meeting a set of minutes or a paper belongs to: "Minutes of the meeting held on 18 July 2019".
 _MINUTES_HEADER = re.compile(r"\bminutes of the meeting\b|\bmeeting held\b|^(?:meeting )?held (?:virtually |remotely |in public )?on\b",
                              re.IGNORECASE)
+_LIST_ITEM = re.compile(r"^[-•·*–▪]\s")
 _VOTE_FIGURES = re.compile(r"%|per ?cent|majority|threshold|two[- ]thirds", re.IGNORECASE)
 _ALL_GROUPINGS = re.compile(r"\b(?:organisations|new CCGs|new ICBs|both|all (?:\w+ )?(?:merging )?(?:CCGs|ICBs|mergers)|each of the"
                             r"|(?:two|three|four|five) mergers|into (?:two|three|four)|\d+ (?:applications|mergers)"
@@ -549,6 +550,11 @@ def extract(page: PageText) -> Extraction:
     return Extraction(relevant=True, groupings=groupings, events=events)
 
 
+def member_names(draft: _Draft) -> set[str]:
+    register = load_register()
+    return {_short_name(org.name).lower() for org in map(register.get, draft.codes) if org is not None}
+
+
 def _read_names_and_targets(page: _Page, drafts: list[_Draft]) -> None:
     for index, sentence in enumerate(page.sentences):
         group = page.group[index]
@@ -569,9 +575,8 @@ def _read_names_and_targets(page: _Page, drafts: list[_Draft]) -> None:
         if draft.successor is None and re.search(r"CCG|ICB|Clinical|Integrated", sentence.text):
             for match in _SUCCESSOR.finditer(sentence.text):
                 name = _short_name(match.group("name") or match.group("subject"))
-                found = link_organisations(name, page.published)
-                # A name that is already one of the members is not a new body's name.
-                if not any(set(m.codes) & set(draft.codes) for m in found) or match.group("subject"):
+                # A name that is already one of the members' is not a new body's name.
+                if name.lower() not in member_names(draft):
                     draft.successor = name
                     break
 
@@ -594,6 +599,7 @@ def _read_events(page: _Page, groupings: list[Grouping], kept: dict[int, int],
     decision_dates: list[tuple[int, EventType, str]] = []
     meeting_day = _page_meeting_date(page)
     last_dated: str | None = None
+    list_kinds: list[EventType] = []
     threshold: float | None = None
     first_group = min(kept)
     for index, sentence in enumerate(page.sentences):
@@ -631,6 +637,12 @@ def _read_events(page: _Page, groupings: list[Grouping], kept: dict[int, int],
             # "needs the support of at least 50% of member practices in each CCG" sets the bar for the results below.
             threshold = stated_threshold.threshold
         cues = [c for c in classify(sentence.text) if c.type is not EventType.PROPOSAL or page.merger[index]]
+        if _LIST_ITEM.match(sentence.text) and list_kinds and not cues and own_dates:
+            # "we will hold public meetings at:" then "- Crewe Library, 26 June, 6 – 7.30pm": one meeting per item.
+            cues = [Cue(kind, 2, len(sentence.text)) for kind in list_kinds]
+        elif not _LIST_ITEM.match(sentence.text):
+            list_kinds = [c.type for c in cues if c.type in (EventType.PUBLIC_MEETING, EventType.MEETING)] \
+                if sentence.text.endswith(":") else []
         told = _DECISION_TOLD.search(sentence.text)
         if told and own_dates:
             # "The decision, taken at a joint meeting on 17 September 2019, ..." dates the decision told before.
@@ -729,7 +741,8 @@ def _deduplicate(events: list[Event], hints: dict[int, str]) -> list[Event]:
             kept.append(event)
             continue
         if twin.date is None and event.date is not None:
-            twin.date = event.date
+            # The dated telling is the better evidence for the step.
+            twin.date, twin.evidence, twin.detail = event.date, event.evidence, event.detail or twin.detail
         if event.vote is not None:
             if twin.vote is None:
                 twin.vote = event.vote
