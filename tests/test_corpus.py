@@ -18,9 +18,15 @@ import pytest
 
 from parsers.vocab import Body, EventType, Outcome, Status
 
-CORPUS = Path(__file__).parent / "corpus"
 DATA = Path(__file__).parent.parent / "parsers" / "data"
-LABELS: list[dict] = json.loads((CORPUS / "labels.json").read_text(encoding="utf-8"))
+# The tuned corpus and the holdout the extractor is not tuned against, with their minimum sizes
+# (documents, distractors); both follow tests/corpus/README.md.
+CORPORA = {Path(__file__).parent / "corpus": (50, 12), Path(__file__).parent / "holdout": (30, 8)}
+LABELS: list[tuple[Path, dict]] = [
+    (corpus, label)
+    for corpus in CORPORA
+    for label in json.loads((corpus / "labels.json").read_text(encoding="utf-8"))
+]
 DOCUMENT_SUFFIXES = {".txt", ".html", ".pdf"}
 DATE_PATTERN = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 
@@ -32,8 +38,8 @@ EVENT_STAGE = {EventType.PROPOSAL: 0, EventType.CONSULTATION_START: 1, EventType
 NEGATIVE = {Status.VOTE_AGAINST, Status.REJECTED, Status.DEFERRED, Status.ABANDONED, Status.UNKNOWN}
 
 
-def ids(label: dict) -> str:
-    return label["file"]
+def params(pairs: list[tuple[Path, dict]]) -> list:
+    return [pytest.param(corpus, label, id=f"{corpus.name}/{label['file']}") for corpus, label in pairs]
 
 
 def is_valid_date(value: str) -> bool:
@@ -52,22 +58,30 @@ def read_register(name: str) -> dict[str, dict]:
         return {row["ods_code"]: row for row in csv.DictReader(handle)}
 
 
-def test_corpus_is_big_enough_and_has_distractors() -> None:
-    assert len(LABELS) >= 50
-    assert sum(1 for label in LABELS if not label["relevant"]) >= 12
-    assert sum(1 for label in LABELS if label["file"].endswith(".html")) >= 3
+def labels_of(corpus: Path) -> list[dict]:
+    return [label for directory, label in LABELS if directory == corpus]
 
 
-def test_every_document_has_exactly_one_label() -> None:
-    labelled = [label["file"] for label in LABELS]
-    on_disk = sorted(p.name for p in CORPUS.iterdir() if p.suffix in DOCUMENT_SUFFIXES)
+@pytest.mark.parametrize("corpus", CORPORA, ids=lambda c: c.name)
+def test_corpus_is_big_enough_and_has_distractors(corpus: Path) -> None:
+    documents, distractors = CORPORA[corpus]
+    labels = labels_of(corpus)
+    assert len(labels) >= documents
+    assert sum(1 for label in labels if not label["relevant"]) >= distractors
+    assert sum(1 for label in labels if label["file"].endswith(".html")) >= 3
+
+
+@pytest.mark.parametrize("corpus", CORPORA, ids=lambda c: c.name)
+def test_every_document_has_exactly_one_label(corpus: Path) -> None:
+    labelled = [label["file"] for label in labels_of(corpus)]
+    on_disk = sorted(p.name for p in corpus.iterdir() if p.suffix in DOCUMENT_SUFFIXES)
     assert len(labelled) == len(set(labelled))
     assert sorted(labelled) == on_disk
 
 
-@pytest.mark.parametrize("label", LABELS, ids=ids)
-def test_document_has_a_title(label: dict) -> None:
-    path = CORPUS / label["file"]
+@pytest.mark.parametrize(("corpus", "label"), params(LABELS))
+def test_document_has_a_title(corpus: Path, label: dict) -> None:
+    path = corpus / label["file"]
     if path.suffix == ".pdf":
         assert path.read_bytes().startswith(b"%PDF-")
         return
@@ -78,8 +92,8 @@ def test_document_has_a_title(label: dict) -> None:
         assert "<title>" in text.lower()
 
 
-@pytest.mark.parametrize("label", LABELS, ids=ids)
-def test_label_uses_the_vocabulary(label: dict) -> None:
+@pytest.mark.parametrize(("corpus", "label"), params(LABELS))
+def test_label_uses_the_vocabulary(corpus: Path, label: dict) -> None:
     assert set(label) >= {"file", "published", "relevant", "groupings", "events"}
     assert label["published"] is None or (is_valid_date(label["published"]) and len(label["published"]) == 10)
     assert isinstance(label["relevant"], bool)
@@ -104,8 +118,8 @@ def test_label_uses_the_vocabulary(label: dict) -> None:
             assert "outcome" not in event, "outcome belongs to votes only"
 
 
-@pytest.mark.parametrize("label", [lb for lb in LABELS if lb["relevant"]], ids=ids)
-def test_status_reaches_the_furthest_labelled_stage(label: dict) -> None:
+@pytest.mark.parametrize(("corpus", "label"), params([pair for pair in LABELS if pair[1]["relevant"]]))
+def test_status_reaches_the_furthest_labelled_stage(corpus: Path, label: dict) -> None:
     for index, grouping in enumerate(label["groupings"]):
         status = Status(grouping["status"])
         if status in NEGATIVE:
@@ -116,8 +130,8 @@ def test_status_reaches_the_furthest_labelled_stage(label: dict) -> None:
         assert STAGE[status] >= max(reached, default=0)
 
 
-@pytest.mark.parametrize("label", [lb for lb in LABELS if lb["relevant"]], ids=ids)
-def test_members_are_real_organisations_open_at_the_time(label: dict) -> None:
+@pytest.mark.parametrize(("corpus", "label"), params([pair for pair in LABELS if pair[1]["relevant"]]))
+def test_members_are_real_organisations_open_at_the_time(corpus: Path, label: dict) -> None:
     if not (DATA / "ccgs.csv").exists() or not (DATA / "icbs.csv").exists():
         pytest.skip("register data not shipped in parsers/data yet")
     register = read_register("ccgs.csv") | read_register("icbs.csv")
@@ -128,8 +142,8 @@ def test_members_are_real_organisations_open_at_the_time(label: dict) -> None:
                 assert register[code]["opened"] <= label["published"], f"{code} did not exist yet"
 
 
-@pytest.mark.parametrize("label", [lb for lb in LABELS if lb["relevant"]], ids=ids)
-def test_completed_ccg_mergers_agree_with_the_register(label: dict) -> None:
+@pytest.mark.parametrize(("corpus", "label"), params([pair for pair in LABELS if pair[1]["relevant"]]))
+def test_completed_ccg_mergers_agree_with_the_register(corpus: Path, label: dict) -> None:
     """A CCG grouping labelled approved or merged must be one the register shows merging, on that date."""
     if not (DATA / "ccgs.csv").exists():
         pytest.skip("register data not shipped in parsers/data yet")
