@@ -28,6 +28,8 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import functools
+import itertools
+import operator
 import re
 from dataclasses import dataclass, field
 
@@ -44,8 +46,9 @@ NUMBER_WORDS = {
     "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "both": 2,
 }
 # Words that may sit between a count and "CCGs": "the six local CCGs", "all eight separate CCGs".
+PAST_WORDS = {"former", "previous", "old", "predecessor", "legacy", "original"}
 COUNT_FILLERS = {"local", "separate", "existing", "current", "individual", "constituent", "member", "area",
-                 "neighbouring", "partner", "participating", "remaining", "former", "of", "the", "all"}
+                 "neighbouring", "partner", "participating", "remaining", "of", "the", "all", *PAST_WORDS}
 AREA_LINKS = {"in", "across", "of", "covering", "for", "within", "throughout", "serving", "from"}
 # After "NHS X" these words mean X names a trust, council or service, not a commissioner.
 NOT_COMMISSIONER = {"trust", "foundation", "hospital", "hospitals", "healthcare", "council", "community",
@@ -69,6 +72,7 @@ PLURAL_RE = re.compile(r" (ccgs|ccg s|clinical commissioning groups|clinical com
 NAME_GAPS = frozenset({" ", " and ", " & ", " nhs ", " and nhs ", " & nhs "})
 LOOK_BACK_CHARS = 2000  # "the three local CCGs": how far back the area may have been named
 LOOK_AHEAD_CHARS = 250
+RECENT_NAMES_CHARS = 600  # "NHS A, NHS B and NHS C … the three CCGs": how far back the names may be
 MULTI_SPACE_RE = re.compile(r"  +")
 ABBREVIATION_RE = re.compile(r"\s*\(\s*(?:the\s+)?[\"'“‘]?([A-Z][A-Za-z&]*[A-Z][A-Za-z]*)[\"'”’]?\s*\)")
 GENERIC_ABBREVIATIONS = {"CCG", "CCGS", "ICB", "ICS", "NHS", "STP", "GP", "GPS", "PCN", "LMC"}
@@ -97,6 +101,7 @@ class _Index:
     register: Register
     ccg_codes: frozenset[str]
     ccg_cores: tuple[tuple[str, str], ...]  # (code, " core ") for name-contains lookups
+    cores: dict[str, str]  # the same by code
     snapshot_dates: tuple[dt.date, ...]  # change dates while CCGs existed, for undated documents
     change_dates: tuple[dt.date, ...]
 
@@ -150,7 +155,7 @@ def _index() -> _Index:
     ccg_cores = tuple(
         (org.code, f" {name_core(org.name)} ") for org in register.organisations if org.kind == OrgKind.CCG
     )
-    return _Index(automaton, entries, register, ccg_codes, ccg_cores, snapshots, changes)
+    return _Index(automaton, entries, register, ccg_codes, ccg_cores, dict(ccg_cores), snapshots, changes)
 
 
 def _ampersand_variants(key: str) -> list[str]:
@@ -186,15 +191,17 @@ def _names_on(names: list[_Name], on: dt.date | None, historical: bool) -> list[
 class _Linker:
     """One document's linking pass over its normalised text (see `link_organisations`)."""
 
-    def __init__(self, index: _Index, text: str, on: dt.date | None, norm: str):
+    def __init__(self, index: _Index, text: str, on: dt.date | None, padded: str, norm: str):
         self.index = index
         self.text = text
         self.on = on
+        self.padded = padded  # " " + folded text + " "
         self.norm = norm
         self._runs: tuple[list[int], list[int]] | None = None
         self.mentions: list[OrgMention] = []
         self.consumed: set[int] = set()  # where "CCGs" ended a list of names, so is no area reference
         self.last_area: _Hit | None = None
+        self.last_group: tuple[str, ...] | None = None  # the CCGs the last resolved count referred to
 
     # --- positions ---------------------------------------------------------------------------------------
     def original(self, position: int) -> int:
@@ -204,11 +211,10 @@ class _Linker:
         character in place, so a position maps back by adding the spaces removed before it.
         """
         if self._runs is None:
-            starts, removed, total = [], [], 0
-            for run in MULTI_SPACE_RE.finditer(f" {fold(self.text)} "):
-                starts.append(run.start() - total)  # where the shrunk run sits in norm
-                total += run.end() - run.start() - 1
-                removed.append(total)
+            runs = [run.span() for run in MULTI_SPACE_RE.finditer(self.padded)]
+            removed = list(itertools.accumulate(end - start - 1 for start, end in runs))
+            # where each shrunk run sits in norm: its start less the spaces removed before it
+            starts = list(map(operator.sub, (start for start, _ in runs), [0, *removed[:-1]]))
             self._runs = (starts, removed)
         starts, removed = self._runs
         shrunk_before = bisect.bisect_left(starts, position)
@@ -242,6 +248,11 @@ class _Linker:
         if match is None:
             return end, ""
         return match.end(1), SUFFIX_KINDS[match.group(1)]
+
+    def _numbers_a_list(self, begin: int, word: str) -> bool:
+        """ "4. South east London CCGs", "9: Kirklees CCGs": an item or section number, not a count."""
+        after = self.original(begin) + len(word)
+        return self.text[after:after + 1] in (".", ":", ")")
 
     def has_nhs(self, hit: _Hit) -> bool:
         return self.norm.startswith(" nhs ", hit.start - 5) if hit.start >= 5 else False
@@ -340,10 +351,12 @@ class _Linker:
         area = area_ending.get(start - 1)
         if area:  # "the six Staffordshire CCGs"
             first = area.start
-        count, cursor = None, first
+        count, cursor, past = None, first, False
         for _ in range(6):
             word, begin = self.word_before(cursor)
             number = _number(word)
+            if number is not None and word.isdigit() and self._numbers_a_list(begin, word):
+                break
             if number is not None:
                 count, first = number, begin
                 break
@@ -354,6 +367,7 @@ class _Linker:
                 break
             if word not in COUNT_FILLERS and word not in ("merger", "merge", "merging"):
                 break
+            past = past or word in PAST_WORDS
             cursor = begin
         last = end
         if area is None:
@@ -365,16 +379,42 @@ class _Linker:
                 area = area_starting.get(after)
                 if area:
                     last = area.end
+        codes = _resolve_key(area.key, count, self.on, past) if area else None
         if area is None and count is not None:
-            # "the three local CCGs": the area named nearby, else the one this document last counted in.
-            area = _nearest(areas, start, end) or self.last_area
+            named = self._recently_named(start, count)
+            if named:  # "NHS A, NHS B and NHS C CCGs ... The three CCGs": the ones just named
+                self.mention(first, last, named, OrgKind.CCG, stated_count=count)
+                self.last_group = named
+                return
+            # "the three local CCGs": the area named nearby, else the group or area this document last counted.
+            nearby = _nearest(areas, start, end)
+            codes = _resolve_key(nearby.key, count, self.on, past) if nearby else None
+            if codes:
+                area = nearby
+            elif self.last_group and len(self.last_group) == count:
+                self.mention(first, last, self.last_group, OrgKind.CCG, stated_count=count)
+                return
+            else:
+                area = nearby or self.last_area
+                codes = _resolve_key(area.key, count, self.on, past) if area else None
         if area is None:
             return
         self.last_area = area
-        codes = _resolve_key(area.key, count, self.on)
+        if codes:
+            self.last_group = codes
         area_start, area_end = self.span(area.start, area.end)
         self.mention(first, last, codes or (), OrgKind.CCG, area=self.text[area_start:area_end],
                      stated_count=count, resolved=codes is not None)
+
+    def _recently_named(self, start: int, count: int) -> tuple[str, ...] | None:
+        """The CCGs named (by name) shortly before `start`, if there are exactly `count` of them."""
+        since = self.original(max(1, start - RECENT_NAMES_CHARS))
+        before = self.original(start)
+        codes = tuple(dict.fromkeys(
+            m.codes[0] for m in self.mentions
+            if m.area is None and m.kind == OrgKind.CCG and len(m.codes) == 1 and since <= m.start < before
+        ))
+        return tuple(sorted(codes)) if len(codes) == count and count >= 2 else None
 
     # --- abbreviations -----------------------------------------------------------------------------------
     def link_abbreviations(self) -> None:
@@ -417,28 +457,44 @@ def _candidate_sets(index: _Index, key: str, day: dt.date) -> list[tuple[str, ..
         # The CCGs that merged into a CCG of this name ("the four Cheshire CCGs" → NHS Cheshire CCG).
         for name in entry.names:
             sets.append(tuple(org.code for org in register.predecessors(name.code) if org.open_on(day)))
-    # CCGs whose own name contains the phrase ("the two Warwickshire CCGs").
     pattern = f" {key} "
-    sets.append(tuple(
-        code for code, core in index.ccg_cores if pattern in core and register.get(code).open_on(day)
-    ))
+    open_ccgs = _open_ccgs(day)
+    # CCGs whose own name contains the phrase ("the two Warwickshire CCGs").
+    sets.append(tuple(code for code, core, _ in open_ccgs if pattern in core))
+    # CCGs that merged into CCGs named after the area ("six CCGs in Sussex" → West and East Sussex CCGs).
+    sets.append(tuple(code for code, _, successor_core in open_ccgs if pattern in successor_core))
     return [codes for codes in sets if codes]
 
 
-def _resolve_key(key: str, count: int | None, on: dt.date | None) -> tuple[str, ...] | None:
+@functools.lru_cache(maxsize=64)
+def _open_ccgs(day: dt.date) -> tuple[tuple[str, str, str], ...]:
+    """(code, " core ", successor's " core " or "") of every CCG open on a day."""
+    index = _index()
+    return tuple(
+        (org.code, index.cores[org.code], index.cores.get(org.successor or "", ""))
+        for org in index.register.open_on(day, OrgKind.CCG)
+    )
+
+
+def _resolve_key(key: str, count: int | None, on: dt.date | None, past: bool = False) -> tuple[str, ...] | None:
     """Member codes of an area phrase on a date (any snapshot date when undated), checked against count."""
     if on is not None:
         # The register only changes on its change dates: resolve (and cache) per period, not per day.
         changes = _index().change_dates
         period = bisect.bisect_right(changes, on)
         on = changes[period - 1] if period else on
-    return _resolve_key_cached(key, count, on)
+    return _resolve_key_cached(key, count, on, past)
 
 
 @functools.lru_cache(maxsize=8192)
-def _resolve_key_cached(key: str, count: int | None, on: dt.date | None) -> tuple[str, ...] | None:
+def _resolve_key_cached(key: str, count: int | None, on: dt.date | None, past: bool) -> tuple[str, ...] | None:
     index = _index()
-    days = [on] if on is not None else list(reversed(index.snapshot_dates))
+    if on is None:
+        days = list(reversed(index.snapshot_dates))
+    else:
+        # "the three former CCGs": the text itself says they are gone, so look at the map before `on`.
+        earlier = [day for day in reversed(index.snapshot_dates) if day < on] if past else []
+        days = [on, *earlier]
     for day in days:
         for codes in _candidate_sets(index, key, day):
             if count is None and (on is not None or len(codes) >= 2):
@@ -462,11 +518,12 @@ def footprint_for_area(area: str) -> str | None:
 def link_organisations(text: str, on: dt.date | None) -> list[OrgMention]:
     """Every CCG/ICB mention and area reference in `text`, resolved as of `on` (the document's date)."""
     index = _index()
-    norm = MULTI_SPACE_RE.sub(" ", f" {fold(text)} ")
+    padded = f" {fold(text)} "
+    norm = MULTI_SPACE_RE.sub(" ", padded)
     hits = _hits(index, norm)
     if not hits:
         return []
-    linker = _Linker(index, text, on, norm)
+    linker = _Linker(index, text, on, padded, norm)
     linker.link_names(hits)
     linker.link_areas(hits)
     linker.link_abbreviations()

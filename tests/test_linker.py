@@ -382,3 +382,32 @@ def test_digest_links_only_the_merger_story() -> None:
         ("six-way merger of clinical commissioning groups in Staffordshire", 6),
         ("six\nclinical commissioning groups in Staffordshire", 6),
     ]
+
+
+def test_the_ccgs_just_named_are_the_ones_counted() -> None:
+    text = ("NHS East Surrey CCG proposes to merge with NHS Guildford and Waverley CCG, NHS North West Surrey CCG "
+            "and NHS Surrey Downs CCG. The four CCGs hope to start in April 2020.")
+    mentions = link_organisations(text, dt.date(2019, 5, 1))
+    assert (mentions[-1].text, mentions[-1].codes, mentions[-1].stated_count) == (
+        "four CCGs", ("09L", "09N", "09Y", "99H"), 4)
+
+
+def test_item_numbers_are_not_counts() -> None:
+    [mention] = link_organisations("4. South East London CCGs", SPRING_2019)
+    assert (mention.stated_count, mention.codes) == (None, ("07N", "07Q", "08A", "08K", "08L", "08Q"))
+
+
+def test_former_ccgs_are_looked_up_before_the_date() -> None:
+    text = "NHS Frimley CCG replaces the three former CCGs in Frimley."
+    mentions = link_organisations(text, dt.date(2021, 4, 1))
+    assert [(m.text, m.codes) for m in mentions] == [
+        ("NHS Frimley CCG", ("D4U1Y",)),
+        ("three former CCGs in Frimley", ("10C", "15D", "99M")),
+    ]
+
+
+def test_ccgs_that_merged_into_ccgs_named_after_the_area() -> None:
+    # Sussex had seven CCGs in its STP (with East Surrey); six became West Sussex and East Sussex CCGs.
+    [mention] = link_organisations("Six clinical commissioning groups in Sussex will become two.", SPRING_2019)
+    assert (mention.area, mention.stated_count, mention.codes) == (
+        "Sussex", 6, ("09F", "09G", "09H", "09P", "09X", "99K"))
