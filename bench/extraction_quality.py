@@ -264,8 +264,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     sys.path.insert(0, str(REPO))
-    labels = load_labels(args.corpus)
-    found = predictions(labels, args.corpus, args.cli)
+    corpus = args.corpus.resolve()  # documents are handed to the parsers as file:// URLs, which must be absolute
+    labels = load_labels(corpus)
+    found = predictions(labels, corpus, args.cli)
     scores = [score_document(label, found[label["file"]]) for label in labels]
     totals = summarise(scores)
     n_relevant = sum(1 for label in labels if label["relevant"])
