@@ -74,6 +74,10 @@ class ModernGovSpider(SourceSpider):
         first, last = self.window()
         register = self.url("mgDelegatedDecisions.aspx?" + urlencode({"DR": f"{dmy(first)}-{dmy(last)}", "ACT": "Find"}))
         yield scrapy.Request(register, self.parse_decision_register)
+        # A source may list extra pages to read links from, such as the site's search for "clinical commissioning",
+        # which also finds business of committees that are not health committees (Cabinet, full Council).
+        for url in self.source.start_urls:
+            yield scrapy.Request(url, self.parse_link_page)
 
     def url(self, path: str) -> str:
         return urljoin(self.base, path)
@@ -169,6 +173,20 @@ class ModernGovSpider(SourceSpider):
             yield response.follow(link, self.parse_decision)
         for link in response.css(ISSUE_LINKS):
             yield response.follow(link, self.parse_issue_history)
+
+    def parse_link_page(self, response: Response) -> Iterator[scrapy.Request]:
+        """Search results or any page listing agenda items, decisions and issues: follow the relevant ones."""
+        for link in response.css(AGENDA_ITEM_LINKS):
+            title = clean(" ".join(link.css("::text").getall()))
+            if not is_procedural(title):
+                yield response.follow(link, self.parse_agenda_item,
+                                      meta={"title": title, "check_text": not is_relevant(link_context(link))})
+        for link in response.css(DECISION_LINKS):
+            if is_relevant(link_context(link)):
+                yield response.follow(link, self.parse_decision)
+        for link in response.css(ISSUE_LINKS):
+            if is_relevant(link_context(link)):
+                yield response.follow(link, self.parse_issue_history)
 
     def parse_decision_register(self, response: Response) -> Iterator[scrapy.Request]:
         for link in response.css(DECISION_LINKS):

@@ -53,6 +53,15 @@ def test_moderngov_pages_answer_their_query_strings(web: SampleWeb, path: str, e
     assert expected in body
 
 
+def test_site_search_finds_items_and_decisions_by_their_words(web: SampleWeb) -> None:
+    _, _, body = fetch(web, "/staffordshire/mgSearch.aspx?SearchText=clinical+commissioning")
+    assert [line for line in body.split(b'"') if line.startswith((b"mgAi", b"ieDecision"))] == [
+        b"mgAi.aspx?ID=60211", b"mgAi.aspx?ID=61119", b"ieDecisionDetails.aspx?ID=8850"
+    ]
+    _, _, body = fetch(web, "/coventry/mgSearch.aspx?SearchText=quarry")
+    assert b"No results." in body
+
+
 def test_meeting_list_for_one_year_only(web: SampleWeb) -> None:
     _, _, body = fetch(web, "/staffordshire/ieListMeetings.aspx?CId=138&Year=2020")
     assert b"MId=12230" in body and b"MId=11874" not in body
@@ -113,7 +122,7 @@ def test_robots_txt_combines_site_and_plugin_rules(web: SampleWeb) -> None:
     lines = body.decode().splitlines()
     assert "User-agent: *" in lines
     assert "Disallow: /ssotccgs/admin/" in lines
-    assert "Disallow: /staffordshire/mgSearch.aspx" in lines
+    assert "Disallow: /staffordshire/mgCommitteeMailingList.aspx" in lines
 
 
 def test_etag_and_last_modified_give_304(web: SampleWeb) -> None:
@@ -155,6 +164,9 @@ def test_sample_sources_fill_in_the_base_url() -> None:
     assert sorted(sources) == ["sample-coventry", "sample-healthdigest", "sample-kentmedway", "sample-ssotccgs",
                                "sample-staffordshire"]
     ssot = sources["sample-ssotccgs"]
+    assert sources["sample-staffordshire"].start_urls == (
+        "http://127.0.0.1:8123/staffordshire/mgSearch.aspx?SearchText=clinical+commissioning",
+    )
     assert (ssot.kind, ssot.allowed_domains, ssot.start_urls) == (
         "news", ("127.0.0.1",), ("http://127.0.0.1:8123/ssotccgs/feed.rss", "http://127.0.0.1:8123/ssotccgs/news/")
     )

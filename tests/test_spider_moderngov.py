@@ -271,3 +271,23 @@ def test_is_relevant(title: str, relevant: bool) -> None:
 )
 def test_is_procedural(title: str, procedural: bool) -> None:
     assert is_procedural(title) is procedural
+
+
+def test_extra_start_pages_of_a_source_are_read_for_links() -> None:
+    source = Source(id="test-council", kind="moderngov", name="Test council", base_url=BASE,
+                    allowed_domains=("democracy.example.gov.uk",),
+                    start_urls=(BASE + "mgSearch.aspx?SearchText=clinical+commissioning",), org_codes=())
+    requests = list(ModernGovSpider(source=source).start_requests())
+    assert [(r.url, r.callback.__name__) for r in requests[2:]] == [
+        (BASE + "mgSearch.aspx?SearchText=clinical+commissioning", "parse_link_page")
+    ]
+
+
+def test_search_results_lead_to_items_and_decisions() -> None:
+    response = fixture_response("mg_modern_search.html", BASE + "mgSearch.aspx?SearchText=clinical+commissioning")
+    requests = requests_of(spider().parse_link_page(response))
+    assert [(r.url, r.callback.__name__, r.meta.get("check_text")) for r in requests] == [
+        (BASE + "mgAi.aspx?ID=60211", "parse_agenda_item", False),
+        (BASE + "mgAi.aspx?ID=61119", "parse_agenda_item", True),
+        (BASE + "ieDecisionDetails.aspx?ID=8850", "parse_decision", None),
+    ]

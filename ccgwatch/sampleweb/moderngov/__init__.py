@@ -14,7 +14,8 @@ from ccgwatch.sampleweb.moderngov.pages import render
 
 COUNCILS = load_councils()
 PREFIXES = tuple(f"/{name}/" for name in COUNCILS)
-ROBOTS_DISALLOW = tuple(f"/{name}/mgSearch.aspx" for name in COUNCILS)
+# Councillors' contact pages are off-limits to robots, as on many council sites.
+ROBOTS_DISALLOW = tuple(f"/{name}/mgCommitteeMailingList.aspx" for name in COUNCILS)
 
 
 def handle(request: Request) -> Response | None:

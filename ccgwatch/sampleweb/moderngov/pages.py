@@ -150,6 +150,20 @@ def decision_register(council: Council, request: Request) -> Response:
     return page(council, "decisions.html", decisions=decisions, range=request.arg("DR"))
 
 
+def search(council: Council, request: Request) -> Response:
+    """mgSearch.aspx?SearchText=: agenda items and decisions whose title or text holds every word."""
+    words = request.arg("SearchText").lower().split()
+
+    def matches(title: str, text_file: str) -> bool:
+        haystack = (title + " " + re.sub(r"<[^>]+>", " ", council.text(text_file))).lower()
+        return bool(words) and all(word in haystack for word in words)
+
+    items = [(item, council.meeting_of_item(item.id)) for item in council.items.values() if matches(item.title, item.text)]
+    decisions = [decision for decision in council.decisions.values() if matches(decision.title, decision.text)]
+    return page(council, "search.html", query=request.arg("SearchText"), items=items, decisions=decisions,
+                committees=council.committees)
+
+
 def document(council: Council, page_name: str) -> Response | None:
     match = re.match(r"documents/s(\d+)/(.+)$", urllib.parse.unquote(page_name))
     if not match:
@@ -196,4 +210,5 @@ PAGES = {
     "iedecisiondetails.aspx": decision_details,
     "mgissuehistoryhome.aspx": issue_history,
     "mgdelegateddecisions.aspx": decision_register,
+    "mgsearch.aspx": search,
 }
