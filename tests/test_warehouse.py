@@ -80,8 +80,9 @@ def test_loading_the_same_feed_twice_adds_nothing(paths):
         "documents": 2, "page_fetches": 2, "fetch_errors": 1, "extracted_groupings": 2, "events": 2,
         "groupings": 1, "fact_log": 3,
     }
-    assert query(paths, "SELECT pages, bytes, not_modified, errors_by_kind FROM crawl_runs WHERE run_id = 'r1'") == [
-        (2, sum(len(b) for b in pages.extractions) + 0, 0, '{"http_5xx": 1}')
+    assert query(paths, "SELECT pages, bytes, not_modified, errors_by_kind, outcome, started_at FROM crawl_runs "
+                        "WHERE run_id = 'r1'") == [
+        (2, sum(len(b) for b in pages.extractions), 0, '{"http_5xx": 1}', "ok", dt.datetime(2026, 11, 20, 10, 0))
     ]
 
 

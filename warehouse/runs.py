@@ -92,10 +92,20 @@ def refresh_run_figures(con: duckdb.DuckDBPyConnection, run_id: str) -> None:
         "WHERE run_id = ?",
         [run_id],
     ).fetchone()
+    first_fetch = con.execute(
+        "SELECT least((SELECT min(fetched_at) FROM page_fetches WHERE run_id = $run), "
+        "(SELECT min(failed_at) FROM fetch_errors WHERE run_id = $run))",
+        {"run": run_id},
+    ).fetchone()[0]
+    # Loading is the last step of a run: a run still marked running is done once its feeds are in, and it
+    # began no later than its first fetch. `finish_run` can still say otherwise (interrupted, failed).
     con.execute(
         "UPDATE crawl_runs SET pages = ?, bytes = ?, not_modified = ?, errors_by_kind = ?, new_documents = ?, "
-        "changed_documents = ? WHERE run_id = ?",
-        [pages, fetched_bytes, not_modified, json.dumps(errors), new_documents, changed_documents, run_id],
+        "changed_documents = ?, started_at = least(started_at, ?), "
+        "finished_at = CASE WHEN outcome = 'running' THEN ? ELSE finished_at END, "
+        "outcome = CASE WHEN outcome = 'running' THEN 'ok' ELSE outcome END WHERE run_id = ?",
+        [pages, fetched_bytes, not_modified, json.dumps(errors), new_documents, changed_documents, first_fetch,
+         utc_now(), run_id],
     )
 
 
