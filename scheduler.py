@@ -26,6 +26,7 @@ from ccgwatch import stopping
 from ccgwatch.config import Config, load_config
 from ccgwatch.errors import UserError
 from ccgwatch.paths import DataPaths
+from ccgwatch.runlock import scheduler_lock
 
 JOB_ID = "ccgwatch-run"
 JOB_NAME = "ccgwatch weekly run"
@@ -137,7 +138,11 @@ def ensure_job(paths: DataPaths, config: Config, trigger: BaseTrigger) -> Job:
 
 def run_scheduler(paths: DataPaths, config: Config, cron: str | None = None) -> int:
     """Run the scheduler in the foreground until SIGTERM/SIGINT; returns the process exit code."""
-    trigger = config.trigger(cron)
+    with scheduler_lock(paths.root):
+        return _run_locked_scheduler(paths, config, config.trigger(cron))
+
+
+def _run_locked_scheduler(paths: DataPaths, config: Config, trigger: BaseTrigger) -> int:
     next_run = ensure_job(paths, config, trigger).next_run_time
     scheduler = create_scheduler(paths, config, blocking=True)
 

@@ -50,8 +50,9 @@ def read_holder(path: Path) -> tuple[int | None, str | None]:
 class RunLock:
     """`with RunLock(paths.root / "run.lock"): ...` — raises RunLocked when a run is already going."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, holder: str = "ccgwatch run") -> None:
         self.path = path
+        self.holder = holder  # what holds it, for the refusal message
         self._handle = None
 
     @property
@@ -100,12 +101,12 @@ class RunLock:
     def _refusal(self) -> str:
         pid, started = read_holder(self.path)
         if pid is None:
-            return f"another ccgwatch run is in progress (lock {self.path})"
+            return f"another {self.holder} is in progress (lock {self.path})"
         detail = f"pid {pid}, started {started}" if started else f"pid {pid}"
         if not pid_alive(pid):
             # Only a child that inherited the lock can keep it after its parent died.
             detail += ", not running: a child process still holds the lock"
-        return f"another ccgwatch run is in progress ({detail}); lock file {self.path}"
+        return f"another {self.holder} is in progress ({detail}); lock file {self.path}"
 
     def __enter__(self) -> Self:
         self.acquire()
@@ -119,3 +120,8 @@ class RunLock:
 
 def run_lock(root: Path) -> RunLock:
     return RunLock(root / "run.lock")
+
+
+def scheduler_lock(root: Path) -> RunLock:
+    """One scheduler per data directory: a second would fire every job twice (the run lock would refuse one)."""
+    return RunLock(root / "scheduler.lock", holder="ccgwatch scheduler")

@@ -286,6 +286,10 @@ def test_the_foreground_scheduler_makes_up_a_missed_run_and_stops_gracefully_on_
                 assert foreground.poll() is None, foreground.communicate()
                 assert time.monotonic() < deadline, "the missed run did not start"
                 time.sleep(0.05)  # polling the raw store
+            second = subprocess.run(
+                [sys.executable, "-m", "ccgwatch", "schedule", "--data", str(paths.root)],
+                check=False, capture_output=True, text=True, cwd=REPO, timeout=60,
+            )
             foreground.send_signal(signal.SIGTERM)
             _, err = foreground.communicate(timeout=120)
         finally:
@@ -293,6 +297,8 @@ def test_the_foreground_scheduler_makes_up_a_missed_run_and_stops_gracefully_on_
                 foreground.kill()
                 foreground.wait()
 
+    assert second.returncode == 3
+    assert second.stderr.startswith(f"ccgwatch: another ccgwatch scheduler is in progress (pid {foreground.pid}, ")
     assert foreground.returncode == 143, err
     assert err.strip().splitlines()[-1] == "ccgwatch: scheduler stopped by SIGTERM"
     assert "scheduled run: run " in err and " interrupted: loaded " in err
