@@ -207,6 +207,9 @@ def _infer_years(text: str, raws: list[_Raw], page: dt.date | None) -> None:
         lo, hi = _sentence_bounds(text, raw.start)
         later = [r for r in raws[index + 1:] if r.start < hi and r.year is not None and not r.relative]
         earlier = [r for r in raws[:index] if r.start >= lo and r.year is not None and not r.relative]
+        # A year is borrowed from close by ("in May and ... July 2019"); far off, the page's date is the better guide.
+        later = [r for r in later if r.start - raw.end <= 40 or page is None]
+        earlier = [r for r in earlier if raw.start - r.end <= 40 or page is None]
         if later:
             nxt = later[0]
             # "May ... July 2019": same year unless the month comes after the later mention's month.

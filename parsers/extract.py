@@ -62,7 +62,8 @@ _TARGET_TOPIC = re.compile(
 )
 _LABELLED_MEETING = re.compile(r"^(?:Decided at meeting|Meeting of|Date of decision|Date of meeting|Meeting)\s*:\s*|^Meeting of\b",
                                re.IGNORECASE)
-_HELD_MEETING = re.compile(r"\bmeeting (?:held )?(?:in public )?on\b|\b(?:meeting|held) in public on\b|^Meeting held\b",
+_HELD_MEETING = re.compile(r"\bmeeting (?:held )?(?:in public |in common |virtually )?on\b|\b(?:meeting|held) in public on\b"
+                           r"|^Meeting held\b|\bmeeting held\b.{0,30}?\bon\b",
                            re.IGNORECASE)
 _LOOKING_AHEAD = re.compile(r"\b(?:will|would|shall|to be|aims? to|plans? to|planned|expected|intends?|hopes?|deadline|due|"
                             r"propose|proposes|proposing|want)\b",
@@ -76,6 +77,8 @@ _SHARED_STEP = re.compile(r"\binto (?:two|three|four)\b|\ball (?:\w+ )?(?:mergin
 # The meeting a set of minutes or a paper belongs to: "Minutes of the meeting held on 18 July 2019".
 _MINUTES_HEADER = re.compile(r"\bminutes of the meeting\b|\bmeeting held\b|^(?:meeting )?held (?:virtually |remotely |in public )?on\b",
                              re.IGNORECASE)
+_DECISIONS = (EventType.GOVERNING_BODY_DECISION, EventType.WITHDRAWAL, EventType.DEFERRAL, EventType.APPROVAL,
+              EventType.REJECTION, EventType.APPLICATION)
 _LIST_ITEM = re.compile(r"^[-•·*–▪]\s")
 _VOTE_FIGURES = re.compile(r"%|per ?cent|majority|threshold|two[- ]thirds", re.IGNORECASE)
 _ALL_GROUPINGS = re.compile(r"\b(?:organisations|new CCGs|new ICBs|both|all (?:\w+ )?(?:merging )?(?:CCGs|ICBs|mergers)|each of the"
@@ -652,7 +655,7 @@ def _read_events(page: _Page, groupings: list[Grouping], kept: dict[int, int],
         cues = [c for c in cues if c.type is not EventType.MEETING or own_dates or re.search(
             r"\b(?:this (?:evening|morning|afternoon|week)|tonight|today|extraordinary)\b", sentence.text, re.IGNORECASE)]
         dates = _assign_dates(cues, sentence, own_dates, grouping.target_date)
-        if any(c.type is EventType.GOVERNING_BODY_DECISION for c in cues):
+        if any(c.type in _DECISIONS for c in cues) and any(c.type is EventType.MEETING for c in cues):
             # "At a meeting in common on 13 June, the governing bodies agreed ...": the meeting dates the decision.
             cues = [c for c in cues if c.type is not EventType.MEETING]
             dates = _assign_dates(cues, sentence, own_dates, grouping.target_date)
