@@ -9,14 +9,19 @@ API:
   An area reference ("the six CCGs in Staffordshire and Stoke-on-Trent", "eight CCGs across Kent and
   Medway", "the three local CCGs" with the area named nearby) gives kind ``ccg`` with ``area``,
   ``stated_count`` and ``codes`` = the CCGs of that area open on `on`; when the stated count does not match
-  the register the mention is kept with ``resolved=False`` and no codes.
+  the register the mention is kept with ``resolved=False`` and no codes. "The four CCGs" right after four
+  CCGs were named gives those four (``area`` None); "the three former CCGs" may match the map before `on`.
 - ``resolve_area(area, count, on) -> tuple[str, ...] | None`` — member codes of an area phrase
   ("Staffordshire", "Kent and Medway", "Cheshire") on a date, checked against `count`; None if unknown or
   the count does not fit.
 - ``footprint_for_area(area) -> str | None`` — the STP/ICS footprint code an area phrase names.
 
-Matching is done on normalised text (lower case, single spaces, no punctuation, & → and) with one
-Aho–Corasick automaton over every name, so a document costs one pass whatever the size of the register.
+Matching is done on folded text (ASCII lower case, punctuation and line breaks as spaces, runs of spaces
+shrunk to one; keys are stored with "and" and matched with "&" too) with one Aho–Corasick automaton over every
+name, so a document costs one pass whatever the size of the register; spans are mapped back to the original
+text. An area phrase is read, in order, as an STP/ICS footprint, as the CCGs that merged into a CCG of that
+name, as the CCGs whose names contain it, or as the CCGs that merged into CCGs whose names contain it; the
+first reading whose size fits the stated count wins.
 A bare place name is never a CCG: a name needs "NHS" before it or "CCG"/"Clinical Commissioning Group"
 after it (directly or at the end of a list that shares the suffix). Organisations are chosen by the
 document's date: a name of a CCG that did not exist yet is not linked, and with no date the most recent
