@@ -273,3 +273,15 @@ def test_runs_left_running_by_a_dead_process_are_closed_and_failures_recorded(
     assert interrupted.value.exit_code == 143
     assert _outcomes(paths) == {"R1": "died", "R2": "ok", "R3": "failed", "R4": "interrupted"}
     stopping.reset()
+
+
+def test_a_run_that_cannot_proceed_exits_non_zero_with_one_line(tmp_path: Path) -> None:
+    (tmp_path / "work.duckdb").write_text("not a database")
+    failed = subprocess.run(
+        [sys.executable, "-m", "ccgwatch", "run", "--data", str(tmp_path), "--kind", "news"],
+        check=False, capture_output=True, text=True, cwd=REPO, timeout=60,
+    )
+    assert failed.returncode == 2
+    (line,) = failed.stderr.splitlines()  # the warehouse's own wording of the problem, on one line
+    assert line.startswith(f"ccgwatch: the warehouse {tmp_path / 'work.duckdb'} is not a readable DuckDB file")
+    assert not (tmp_path / "run.lock").exists()
