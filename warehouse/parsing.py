@@ -58,15 +58,37 @@ def _vote_values(event) -> list:
             vote.turnout, vote.threshold]
 
 
+BATCH = 500  # documents parsed between writes: bounded memory, and work survives an interruption
+
+
 def parse_documents(
     con: duckdb.DuckDBPyConnection,
     raw_store: Path,
     documents: Iterable[tuple[int, str, str | None, str | None]],
     parse: PageParser | None = None,
 ) -> ParseFigures:
-    """Parse each (document_id, url, content_type, raw_path) and replace its stored text and extracted facts."""
-    parse = parse or parse_with_parsers
+    """Parse each (document_id, url, content_type, raw_path), writing text and extracted facts in batches."""
     figures = ParseFigures()
+    batch: list[tuple[int, str, str | None, str | None]] = []
+    for document in documents:
+        batch.append(document)
+        if len(batch) == BATCH:
+            _parse_batch(con, raw_store, batch, parse, figures)
+            batch = []
+    if batch:
+        _parse_batch(con, raw_store, batch, parse, figures)
+    return figures
+
+
+def _parse_batch(
+    con: duckdb.DuckDBPyConnection,
+    raw_store: Path,
+    documents: list[tuple[int, str, str | None, str | None]],
+    parse: PageParser | None,
+    figures: ParseFigures,
+) -> None:
+    """Parse one batch and replace its stored text and extracted facts in one transaction."""
+    parse = parse or parse_with_parsers
     pages: list[list] = []
     groupings: list[list] = []
     events: list[list] = []
@@ -96,7 +118,7 @@ def parse_documents(
                 event.detail, event.evidence, *_vote_values(event),
             ])
     if not pages:
-        return figures
+        return
     con.execute("BEGIN TRANSACTION")
     try:
         con.execute(
@@ -118,4 +140,3 @@ def parse_documents(
     except Exception:
         con.execute("ROLLBACK")
         raise
-    return figures
