@@ -12,7 +12,7 @@ from parsers.events import Cue, classify
 from parsers.linker import link_organisations, resolve_area
 from parsers.model import DateMention, Event, Extraction, Grouping, OrgMention, PageText
 from parsers.register import Register, load_register, name_core
-from parsers.relevance import is_merger_sentence, mentions_commissioner
+from parsers.relevance import EXPLICIT, about_other_merger, is_merger_sentence, mentions_commissioner
 from parsers.sentences import Sentence, split_sentences
 from parsers.status import grouping_status
 from parsers.vocab import EventType, OrgKind, Outcome, Status
@@ -506,10 +506,13 @@ def extract(page: PageText) -> Extraction:
     published = page_date_value(page.published)
     reading = _Page(text, published, sentences, find_dates(text, page.published), link_organisations(text, published))
     named = [mentions_commissioner(sentence.text) for sentence in sentences]
+    other_story = about_other_merger(page.title, [s.text for s in sentences[:8]])
     for index, sentence in enumerate(sentences):
         # A commissioner named in the last few sentences still frames "They propose to merge".
         recent = any(named[max(0, index - 3):index])
-        reading.merger.append(is_merger_sentence(sentence.text, recent))
+        merger = is_merger_sentence(sentence.text, recent)
+        # On a page about a hospital or practice merger, only an outright commissioner merger counts.
+        reading.merger.append(merger and (not other_story or bool(EXPLICIT.search(sentence.text))))
     if not any(reading.merger):
         return Extraction(relevant=False)
     reading.in_context = [False] * len(sentences)

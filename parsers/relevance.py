@@ -79,3 +79,27 @@ def is_merger_sentence(sentence: str, context_has_commissioner: bool = False) ->
 
 def mentions_commissioner(sentence: str) -> bool:
     return _has_any(sentence, _COMMISSIONER_KEYS) and bool(COMMISSIONER.search(sentence))
+
+
+PROVIDER = re.compile(r"\b(?:NHS (?:Foundation )?Trusts?|hospital trusts?|trusts|councils|district councils|universities)\b",
+                      re.IGNORECASE)
+# A commissioner merger said outright: "merger of the eight CCGs", "CCGs to merge", "a single CCG".
+EXPLICIT = re.compile(
+    r"\b(?:CCGs|ICBs|clinical commissioning groups|integrated care boards)\b(?:\W+\w+){0,8}?\W+(?:merg|amalgamat|cluster|combin)"
+    r"|\b(?:merg|amalgamat|cluster|combin)\w*(?:\W+\w+){0,8}?\W+(?:CCGs|ICBs|clinical commissioning groups|integrated care boards)\b"
+    r"|\b(?:single|one|new|combined|merged) (?:NHS )?(?:CCG|ICB|clinical commissioning group|integrated care board|strategic commission\w*"
+    r"|commissioning organisation)\b|\bstrategic commissioner\b",
+    re.IGNORECASE,
+)
+
+
+def about_other_merger(title: str, sentences: list[str]) -> bool:
+    """Whether the page's story is another kind of merger (hospital trusts, GP practices, councils).
+
+    Its opening sentences about merging name trusts or practices and say nothing of merging commissioners; later
+    talk of "the merger" then means that merger, even where a CCG comments on it.
+    """
+    opening = [title] + [s for s in sentences[:6] if MERGER.search(s)][:2]
+    return any(OTHER_SUBJECT.search(s) or (MERGER.search(s) and PROVIDER.search(s) and not COMMISSIONER.search(s))
+               for s in opening) and not any(EXPLICIT.search(s) for s in opening)
+
