@@ -207,6 +207,7 @@ class _Linker:
         self.consumed: set[int] = set()  # where "CCGs" ended a list of names, so is no area reference
         self.last_area: _Hit | None = None
         self.last_group: tuple[str, ...] | None = None  # the CCGs the last resolved count referred to
+        self.named: list[tuple[int, str]] = []  # (position in norm, code) of each CCG named by name
 
     # --- positions ---------------------------------------------------------------------------------------
     def original(self, position: int) -> int:
@@ -311,6 +312,7 @@ class _Linker:
             end = suffix_end if is_last and suffix_kind else hit.end
             for code in codes[:1] if len(codes) > 1 and self.on is None else codes:
                 self.mention(start, end, (code,), OrgKind.CCG)
+                self.named.append((start, code))
             if is_last and suffix_kind:
                 self.consumed.add(hit.end + 1)
 
@@ -413,12 +415,8 @@ class _Linker:
 
     def _recently_named(self, start: int, count: int) -> tuple[str, ...] | None:
         """The CCGs named (by name) shortly before `start`, if there are exactly `count` of them."""
-        since = self.original(max(1, start - RECENT_NAMES_CHARS))
-        before = self.original(start)
-        codes = tuple(dict.fromkeys(
-            m.codes[0] for m in self.mentions
-            if m.area is None and m.kind == OrgKind.CCG and len(m.codes) == 1 and since <= m.start < before
-        ))
+        since = start - RECENT_NAMES_CHARS
+        codes = tuple(dict.fromkeys(code for at, code in self.named if since <= at < start))
         return tuple(sorted(codes)) if len(codes) == count and count >= 2 else None
 
     # --- abbreviations -----------------------------------------------------------------------------------
