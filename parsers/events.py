@@ -125,6 +125,7 @@ PATTERNS: dict[EventType, re.Pattern[str]] = {
         r"|\b(?:launch|start|open|began|begin)\w*\s+(?:a |an |the |its |their )?(?:\w+\s+){0,3}?(?:consultation|engagement)\b"
         r"|\b(?:want|like|wish)s? to hear (?:your|the) views\b|\bhave your say\b|\b(?:are|is|now) consulting\b"
         r"|\bconsultation (?:is (?:now )?open|on (?:the|their|its) proposals?|period)\b|\bseek(?:ing|s)? (?:the )?(?:public'?s? )?(?:views|feedback)\b"
+        r"|\bengag(?:ing|ed|e|es)\s+(?:with\s+)?(?:[\w,]+\s+){0,6}?(?:the public|patients|residents|local people|communities)\b"
         r"|\b(?:hold|holding|held|running|run|carry(?:ing)? out|carried out)\s+(?:a |an |the |our )?(?:[\w-]+\s+){0,3}?"
         r"(?:consultation|engagement)\b"
         r"|\bpublic consultation\b|\b(?:period of |public )?(?:engagement|consultation)\b.{0,80}?\b(?:began|begins|begin|begun|"
@@ -178,7 +179,7 @@ _PATTERN_KEYS: dict[EventType, tuple[str, ...]] = {
                             "%", "in favour", "against"),
     EventType.GOVERNING_BODY_DECISION: ("agreed", "approved", "voted", "decided", "supported", "endorsed", "ratified",
                                         "rejected", "resolved", "recommend", "backed", "signed off", "gave"),
-    EventType.CONSULTATION_START: ("consult", "engagement", "listening", "hear", "have your say", "seek", "views",
+    EventType.CONSULTATION_START: ("consult", "engag", "listening", "hear", "have your say", "seek", "views",
                                    "feedback"),
     EventType.CONSULTATION_END: ("consult", "engagement"),
     EventType.PUBLIC_MEETING: ("public", "drop-in", "roadshow", "listening", "engagement event", "community", "town hall"),
@@ -193,7 +194,7 @@ GATED_PATTERNS = {kind: Gated(pattern, _PATTERN_KEYS[kind]) for kind, pattern in
 
 MERGER_INTENT = re.compile(r"\b(?:application|notif\w*|letter)\b.{0,60}\b(?:intention|intent|interest)\b", re.IGNORECASE)
 EXPLORATORY = re.compile(r"\b(?:to )?(?:explore|consider|look (?:at|into)|investigate|develop (?:a |the )?(?:full )?case"
-                         r"|further work|two options|options?)\b", re.IGNORECASE)
+                         r"|further work|two options|options?|work towards|working towards|move towards)\b", re.IGNORECASE)
 
 AGAINST = re.compile(
     r"\b(?:against|reject\w*|turned down|voted down|oppos\w+|refus\w+|did not (?:support|back|approve|agree)|not support\w*"

@@ -47,7 +47,7 @@ _SUCCESSOR = re.compile(
 )
 _TARGET_LEAD = re.compile(
     r"(?:\bfrom|\bby|\bwith effect from|\beffective(?: from)?|\bcommenc\w*(?: in| on| from)?|\bstart\w*(?: in| on| from)?"
-    r"|\bgo(?:es|ing)? live(?: in| on| from)?|\btake effect(?: in| on| from)?|\bin place(?: by| from| in)?|\bas of"
+    r"|\btarget(?: date)? of|\bgo(?:es|ing)? live(?: in| on| from)?|\btake effect(?: in| on| from)?|\bin place(?: by| from| in)?|\bas of"
     r"|\bcome into being(?: on| in)?|\bcame into being(?: on| in)?|\bestablished(?: on| in)?|\bmerge(?: on| in)?"
     r"|\bbe (?:created|formed|launched)(?: on| in)?)\s+(?:the\s+)?$",
     re.IGNORECASE,
@@ -75,7 +75,7 @@ _MERGER_TARGET = re.compile(r"\bmerg|\b(?:one|single|new) (?:CCG|ICB)\b|\bestabl
 _SHARED_STEP = re.compile(r"\binto (?:two|three|four)\b|\ball (?:\w+ )?(?:merging )?(?:CCGs|ICBs)\b|\bboth\b|\beach\b",
                           re.IGNORECASE)
 # The meeting a set of minutes or a paper belongs to: "Minutes of the meeting held on 18 July 2019".
-_MINUTES_HEADER = re.compile(r"\bminutes of the meeting\b|\bmeeting held\b|^(?:meeting )?held (?:virtually |remotely |in public )?on\b",
+_MINUTES_HEADER = re.compile(r"\bminutes of the meeting\b|\bmeeting held\b|\bboard meeting\b|\bmeeting in public\b|^(?:meeting )?held (?:virtually |remotely |in public )?on\b",
                              re.IGNORECASE)
 _DECISIONS = (EventType.GOVERNING_BODY_DECISION, EventType.WITHDRAWAL, EventType.DEFERRAL, EventType.APPROVAL,
               EventType.REJECTION, EventType.APPLICATION)
@@ -202,9 +202,11 @@ def _assign_dates(cues: list[Cue], sentence: Sentence, dates: list[DateMention],
         lead = sentence.text[max(0, local - 30):local]
         # "by March 2018" dates a decision already taken; "by April 2020" in a plan is a deadline or a target.
         ahead = _LOOKING_AHEAD.search(sentence.text) is not None
-        lead_words = r"from|by|until|commenc\w*(?: in)?|effective|before|deadline of" if ahead else \
-            r"from|until|commenc\w*(?: in)?|effective|before|deadline of"
+        lead_words = r"from|by|until|commenc\w*(?: in)?|effective|before|deadline of|target(?: date)? of" if ahead else \
+            r"from|until|commenc\w*(?: in)?|effective|before|deadline of|target(?: date)? of"
         targetish = bool(re.search(rf"\b(?:{lead_words})\s+(?:the\s+)?$", lead, re.IGNORECASE)) or mention.date.value == target
+        if re.search(r"\bpublished (?:in|on)\s+$", lead, re.IGNORECASE):
+            continue  # "the blueprint published in May 2025" dates a document, not a step
         usable.append((mention, "target" if targetish else ""))
     owners: dict[int, list[tuple[int, DateMention]]] = {}
     consulting = (EventType.CONSULTATION_START, EventType.CONSULTATION_END, EventType.PUBLIC_MEETING)
@@ -687,8 +689,9 @@ def _read_events(page: _Page, groupings: list[Grouping], kept: dict[int, int],
                 if vote is not None and vote.threshold is None and vote.percent_for is not None and threshold is not None:
                     vote.threshold = threshold
                 outcome = _settle_outcome(outcome, vote)
-            elif cue.exploratory and cue.type is EventType.MEMBER_VOTE:
-                # Members voting to explore options have put options on the table: a proposal, not a vote for a merger.
+            elif cue.exploratory:
+                # Members voting to explore options, or boards agreeing to work towards a merger, have put a proposal
+                # on the table: not a vote for a merger.
                 kind, outcome = EventType.PROPOSAL, None
             detail = sentence.text[cue.start:cue.end] + (" (to explore options)" if cue.exploratory else "")
             for target in targets:
