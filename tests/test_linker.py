@@ -411,3 +411,14 @@ def test_ccgs_that_merged_into_ccgs_named_after_the_area() -> None:
     [mention] = link_organisations("Six clinical commissioning groups in Sussex will become two.", SPRING_2019)
     assert (mention.area, mention.stated_count, mention.codes) == (
         "Sussex", 6, ("09F", "09G", "09H", "09P", "09X", "99K"))
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("", []),
+    ("   \n\t ", []),
+    ("Café Ñandú — «NHS Thanet CCG» 🙂 and\u00a0NHS  Swale\nCCG.", ["NHS Thanet CCG", "NHS  Swale\nCCG"]),
+])
+def test_spans_survive_unicode_and_odd_spacing(text: str, expected: list[str]) -> None:
+    mentions = link_organisations(text, SUMMER_2018)
+    assert [m.text for m in mentions] == expected
+    assert all(text[m.start:m.end] == m.text for m in mentions)
