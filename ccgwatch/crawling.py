@@ -52,31 +52,50 @@ def feed_path(paths: DataPaths, run_id: str, source: Source, worker_id: str | No
     return paths.feeds / f"{run_id}-{source.id}{suffix}.jsonl"
 
 
+class FeedCounter:
+    """Counts feed rows as the files grow, reading only what was appended since the last look."""
+
+    def __init__(self, feeds: list[Path]) -> None:
+        self.offsets = {feed: 0 for feed in feeds}
+        self.pages = self.bytes = self.not_modified = 0
+        self.errors: Counter[str] = Counter()
+
+    def update(self) -> None:
+        for feed, offset in self.offsets.items():
+            if not feed.exists():
+                continue
+            with open(feed, "rb") as handle:
+                handle.seek(offset)
+                chunk = handle.read()
+            complete = chunk[: chunk.rfind(b"\n") + 1]  # the child may be half-way through a line
+            self.offsets[feed] = offset + len(complete)
+            for line in complete.splitlines():
+                self.count(line)
+
+    def count(self, line: bytes) -> None:
+        try:
+            row = json.loads(line)
+        except ValueError:
+            return
+        if row.get("item_type") == "fetch_error" or ("reason" in row and "sha256" not in row):
+            self.errors[str(row.get("kind") or "other")] += 1
+            return
+        self.pages += 1
+        if row.get("cached"):
+            self.not_modified += 1
+        else:
+            self.bytes += int(row.get("size") or 0)
+
+    def fill(self, result: CrawlResult) -> None:
+        result.pages, result.bytes, result.not_modified = self.pages, self.bytes, self.not_modified
+        result.errors_by_kind = dict(self.errors)
+
+
 def count_feeds(result: CrawlResult, feeds: list[Path]) -> None:
-    """Fill the counts of a result from feed files (complete lines only: the child may still be writing)."""
-    pages = size = not_modified = 0
-    errors: Counter[str] = Counter()
-    for feed in feeds:
-        if not feed.exists():
-            continue
-        with open(feed, encoding="utf-8") as handle:
-            for line in handle:
-                if not line.endswith("\n"):
-                    break
-                try:
-                    row = json.loads(line)
-                except ValueError:
-                    continue
-                if row.get("item_type") == "fetch_error" or ("reason" in row and "sha256" not in row):
-                    errors[str(row.get("kind") or "other")] += 1
-                elif row.get("cached"):
-                    pages += 1
-                    not_modified += 1
-                else:
-                    pages += 1
-                    size += int(row.get("size") or 0)
-    result.pages, result.bytes, result.not_modified = pages, size, not_modified
-    result.errors_by_kind = dict(errors)
+    """Fill the counts of a result from feed files (complete lines only)."""
+    counter = FeedCounter(feeds)
+    counter.update()
+    counter.fill(result)
 
 
 def run_crawl(
@@ -119,7 +138,7 @@ def run_crawl(
     with open(job_dir / "child-output.txt", "ab") as output:
         child = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT)
         try:
-            follow(child, result, feeds, len(sources), show_progress)
+            follow(child, FeedCounter(feeds), len(sources), show_progress)
         except KeyboardInterrupt:
             # One SIGINT stops Scrapy cleanly (JOBDIR stays resumable); a second would force it, so the
             # signal is passed on only if the terminal did not already deliver it to the child.
@@ -132,8 +151,7 @@ def run_crawl(
     return result
 
 
-def follow(child: subprocess.Popen[bytes], result: CrawlResult, feeds: list[Path], n_sources: int,
-           show_progress: bool) -> None:
+def follow(child: subprocess.Popen[bytes], counter: FeedCounter, n_sources: int, show_progress: bool) -> None:
     if not show_progress:
         child.wait()
         return
@@ -144,10 +162,10 @@ def follow(child: subprocess.Popen[bytes], result: CrawlResult, feeds: list[Path
     with Progress(*columns, console=Console(stderr=True), transient=True) as progress:
         task = progress.add_task(f"crawling {n_sources} source(s)", total=None)
         while child.poll() is None:
-            count_feeds(result, feeds)
+            counter.update()
             progress.update(task, description=(
-                f"crawling {n_sources} source(s): {result.pages} pages, {result.not_modified} not modified, "
-                f"{result.bytes / 1024:.0f} KB, {result.errors} errors"))
+                f"crawling {n_sources} source(s): {counter.pages} pages, {counter.not_modified} not modified, "
+                f"{counter.bytes / 1024:.0f} KB, {sum(counter.errors.values())} errors"))
             time.sleep(0.25)  # refresh interval of the display
 
 

@@ -224,3 +224,18 @@ def test_an_interrupted_crawl_resumes_from_its_jobdir(tmp_path: Path) -> None:
         result = run_crawl([source], paths, "resume", show_progress=False)
     after = [row["url"].removeprefix(slow.base_url) for row in feed_rows(result)]
     assert sorted(after) == EXPECTED_PAGES["sample-staffordshire"]  # complete, and no page twice
+
+
+def test_feed_counter_reads_only_complete_appended_lines(tmp_path: Path) -> None:
+    from ccgwatch.crawling import FeedCounter
+
+    feed = tmp_path / "run-x.jsonl"
+    counter = FeedCounter([feed, tmp_path / "not-yet.jsonl"])
+    counter.update()
+    feed.write_text('{"item_type": "page", "size": 10, "cached": false}\n{"item_type": "page", "si')
+    counter.update()
+    assert (counter.pages, counter.bytes) == (1, 10)
+    with open(feed, "a") as handle:
+        handle.write('ze": 5, "cached": true}\n{"item_type": "fetch_error", "kind": "robots", "reason": "no"}\n')
+    counter.update()
+    assert (counter.pages, counter.bytes, counter.not_modified, dict(counter.errors)) == (2, 10, 1, {"robots": 1})
