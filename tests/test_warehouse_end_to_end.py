@@ -89,3 +89,16 @@ def test_load_and_reparse_fail_in_one_line_without_a_warehouse(tmp_path, capsys)
     assert code == 2 and err.startswith("ccgwatch: no feed files given and none in ") and err.count("\n") == 1
     code, _, err = cli(capsys, "status", "--data", str(tmp_path / "nothing"))
     assert code == 2 and "no published warehouse" in err and err.count("\n") == 1
+
+
+def test_feeds_are_loaded_under_the_run_their_names_give(tmp_path, capsys):
+    paths = DataPaths(tmp_path / "data")
+    url, name, _ = FEED_PAGES[0]
+    row = page_row(paths, url, (PAGES / name).read_bytes(), "2026-11-21T09:00:00Z")
+    write_feed(paths, "20261121T085900Z-news.jsonl", [row])
+    write_feed(paths, "20261121T085900Z-moderngov.jsonl", [])
+    code, out, _ = cli(capsys, "load", "--data", str(paths.root))
+    assert code == 0 and out.startswith("run 20261121T085900Z: 1 feed rows from 1 feeds, 1 new documents")
+    code, out, _ = cli(capsys, "sql", "SELECT run_id, outcome, pages FROM crawl_runs", "--data", str(paths.root),
+                       "--format", "csv")
+    assert out == "run_id,outcome,pages\r\n20261121T085900Z,ok,1\r\n"
