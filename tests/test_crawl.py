@@ -156,7 +156,7 @@ def test_crawl_command_prints_json_summary(web: SampleWeb, tmp_path: Path) -> No
     write_sources(sample_sources(web.base_url), registry)
     completed = subprocess.run(
         [sys.executable, "-m", "ccgwatch", "crawl", "--data", str(tmp_path / "data"), "--sources-file", str(registry),
-         "--source", "sample-coventry", "--format", "json", "--quiet", "--run-id", "cli"],
+         "--source", "sample-coventry", "--format", "json", "--run-id", "cli"],  # with the progress display
         capture_output=True, text=True, check=False, cwd=REPO,
         env={**os.environ, "CCGWATCH_CONTACT": "mailto:crawl-operator@example.org"},
     )
