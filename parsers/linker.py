@@ -97,6 +97,7 @@ class _Entry:
     names: list[_Name] = field(default_factory=list)
     footprints: list[str] = field(default_factory=list)
     is_area: bool = False
+    forming: tuple[str, ...] = ()  # an announced ICB with no code yet: the ICBs it is formed from
 
 
 @dataclass
@@ -145,6 +146,12 @@ def _index() -> _Index:
             entry.is_area = True
             if footprint.code not in entry.footprints:
                 entry.footprints.append(footprint.code)
+    # ICBs announced for 2026 have no code yet: "Norfolk and Suffolk ICB" stands for the ICBs it is made from.
+    for change in register.icb_changes:
+        if change.new_name:
+            entry = _entry(entries, name_core(change.new_name))
+            if not entry.footprints:
+                entry.forming = change.icb_codes
     # CCGs formed by merger name areas too: "the four Cheshire CCGs" are the ones that became Cheshire CCG.
     for org in register.organisations:
         if org.kind == OrgKind.CCG and register.predecessors(org.code):
@@ -318,6 +325,8 @@ class _Linker:
 
     def _link_footprint(self, hit: _Hit) -> None:
         """ "X ICB", "NHS X Integrated Care Board", "X ICS", and "NHS X" for an ICB once ICBs exist."""
+        if hit.entry.forming:
+            self._link_forming_icb(hit)
         if not hit.entry.footprints:
             return
         footprint = hit.entry.footprints[0]
@@ -334,6 +343,14 @@ class _Linker:
               and self.word_after(hit.end)[0] not in NOT_COMMISSIONER):
             self.mention(start, hit.end, (footprint,), OrgKind.ICB)
             self._link_sub_icb(hit.end)
+
+    def _link_forming_icb(self, hit: _Hit) -> None:
+        """ "NHS Norfolk and Suffolk ICB": a board announced without a code, given as the ICBs forming it."""
+        suffix_end, suffix_kind = self.suffix(hit.end)
+        if suffix_kind == "icb":
+            start = hit.start - 4 if self.has_nhs(hit) else hit.start
+            area_start, area_end = self.span(hit.start, hit.end)
+            self.mention(start, suffix_end, hit.entry.forming, OrgKind.ICB, area=self.text[area_start:area_end])
 
     def _link_sub_icb(self, end: int) -> None:
         # After June 2022 the old CCG codes name sub-ICB locations: "NHS South Yorkshire ICB - 02P".

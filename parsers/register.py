@@ -6,7 +6,9 @@ Plain attributes meant for loading into the warehouse:
 - ``Register.aliases`` — tuple of :class:`Alias` (former names, former ONS codes, common name variants,
   each with the dates it was in use when known);
 - ``Register.footprints`` — dict footprint code → :class:`Footprint` (STP/ICS footprints, which share their
-  ODS Q code with the ICB that succeeded them) with every name the footprint goes by.
+  ODS Q code with the ICB that succeeded them) with every name the footprint goes by;
+- ``Register.icb_changes`` — tuple of :class:`IcbChange` (ICB mergers and boundary changes announced for
+  April 2026, whose new boards have no ODS code in the register yet, and ICB clusters).
 
 ``load_register()`` reads ``parsers/data/*.csv`` once per process; ``load_register(overlay=path)`` also
 applies a refreshed organisation CSV written by ``ccgwatch register update`` (rows there win, nothing is
@@ -96,6 +98,17 @@ class Footprint:
     names: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True)
+class IcbChange:
+    """An announced ICB merger or boundary change (new_name/effective set) or a cluster (both None)."""
+
+    icb_codes: tuple[str, ...]
+    new_name: str | None
+    effective: dt.date | None
+    status: str
+    source_url: str
+
+
 @dataclass
 class Register:
     """All organisations with lookups by code, name, date, footprint and succession."""
@@ -103,6 +116,7 @@ class Register:
     organisations: tuple[Organisation, ...]
     aliases: tuple[Alias, ...] = ()
     footprints: dict[str, Footprint] = field(default_factory=dict)
+    icb_changes: tuple[IcbChange, ...] = ()
 
     def __post_init__(self) -> None:
         self._by_code = {org.code: org for org in self.organisations}
@@ -224,7 +238,12 @@ def read_register(data_dir: Path = DATA_DIR, overlay: Path | None = None) -> Reg
         code: Footprint(code, icb_names.get(code, all_names[0]), tuple(_unique(all_names)))
         for code, all_names in names.items()
     }
-    return Register(tuple(organisations.values()), tuple(aliases), footprints)
+    icb_changes = tuple(
+        IcbChange(tuple(row["icb_ods_codes"].split(";")), row["new_name"] or None, _date(row["effective"]),
+                  row["status"], row["source_url"])
+        for row in _read("icb_changes.csv", data_dir)
+    )
+    return Register(tuple(organisations.values()), tuple(aliases), footprints, icb_changes)
 
 
 def _merge(known: Organisation, fresh: Organisation) -> Organisation:

@@ -422,3 +422,17 @@ def test_spans_survive_unicode_and_odd_spacing(text: str, expected: list[str]) -
     mentions = link_organisations(text, SUMMER_2018)
     assert [m.text for m in mentions] == expected
     assert all(text[m.start:m.end] == m.text for m in mentions)
+
+
+@pytest.mark.parametrize("text, codes, area", [
+    ("NHS Norfolk and Suffolk Integrated Care Board was established", ("QMM", "QJG"), "Norfolk and Suffolk"),
+    ("Essex ICB will start in April", ("QH8", "QM7", "QJG"), "Essex"),
+    ("NHS North West and North Central London ICB", ("QMJ", "QRV"), "North West and North Central London"),
+])
+def test_announced_icbs_without_a_code_stand_for_the_icbs_forming_them(text: str, codes: tuple, area: str) -> None:
+    [mention] = link_organisations(text, dt.date(2026, 5, 1))
+    assert (mention.codes, mention.kind, mention.area) == (codes, OrgKind.ICB, area)
+
+
+def test_a_county_council_is_not_an_announced_icb() -> None:
+    assert link_organisations("Essex County Council and Norfolk County Council", dt.date(2026, 5, 1)) == []

@@ -244,3 +244,12 @@ def test_register_update_against_the_local_ord_stub(tmp_path: Path, capsys: pyte
     report = json.loads(capsys.readouterr().out)
     assert [(s["step"], s["code"]) for s in report["succession"]][-2:] == [
         ("this organisation", "QKS"), ("successor", "Q9Z")]
+
+
+def test_icb_changes_are_shipped() -> None:
+    changes = load_register().icb_changes
+    assert len(changes) == 12
+    norfolk = next(change for change in changes if change.new_name == "Norfolk and Suffolk ICB")
+    assert (norfolk.icb_codes, norfolk.effective, norfolk.status) == (
+        ("QMM", "QJG"), dt.date(2026, 4, 1), "approved_boundary_change")
+    assert sum(change.new_name is None for change in changes) == 5  # clusters
