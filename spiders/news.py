@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 
 import scrapy
 from parsel import Selector
-from scrapy.http import Response
+from scrapy.http import Response, TextResponse
 
 from spiders.common import SourceSpider
 from spiders.failures import FailureKind, pdf_problem
@@ -89,11 +89,16 @@ class NewsSpider(SourceSpider):
     def parse_start(self, response: Response) -> Iterator[Any]:
         if is_feed(response):
             yield from self.parse_feed(response)
-        else:
+        elif self.looks_like_pdf(response):
+            yield from self.parse_document(response)
+        elif isinstance(response, TextResponse):
             yield from self.parse_listing(response)
+        else:
+            self.logger.warning("not a feed, a page or a PDF: %s (%s)", response.url,
+                                response.headers.get("Content-Type", b"").decode("latin-1"))
 
     def parse_feed(self, response: Response) -> Iterator[scrapy.Request]:
-        selector = Selector(text=response.text, type="xml")
+        selector = Selector(text=response.body.decode(getattr(response, "encoding", "utf-8"), "replace"), type="xml")
         selector.remove_namespaces()
         for entry in selector.xpath("//item | //entry"):
             link = clean(entry.xpath("./link/text()").get()) or clean(

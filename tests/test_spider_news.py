@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from spider_helpers import fixture_response, items_of, requests_of
+import scrapy
+from spider_helpers import FIXTURES, fixture_response, items_of, requests_of
 
 from spiders.news import NewsSpider, feed_date
 from spiders.sources import Source
@@ -153,3 +154,13 @@ def test_digest_post_title_and_date_from_its_own_markup() -> None:
 )
 def test_feed_date(text: str, expected: date | None) -> None:
     assert feed_date(text) == expected
+
+
+def test_a_feed_served_with_a_generic_content_type_is_still_read_as_a_feed() -> None:
+    from scrapy.http import Response
+
+    url = SITE + "/healthdigest/feed.xml"
+    body = (FIXTURES / "news_rss.xml").read_bytes()
+    response = Response(url=url, body=body, headers={"Content-Type": "application/octet-stream"},
+                        request=scrapy.Request(url))
+    assert len(requests_of(spider().parse_start(response))) == 7
