@@ -22,7 +22,7 @@ SELECT label,
        area, status, reported_status, target_date, effective_date, confirmed_by_register, last_evidence_date, n_sources,
        source_url, flags
 FROM grouping_status
-ORDER BY area NULLS LAST, label
+ORDER BY lower(coalesce(area, label)), label
 """
 
 

@@ -170,7 +170,7 @@ def test_a_grouping_can_have_rounds_and_a_later_negative_wins(paths):
     ]), published="2020-10-30")
     load_feeds(paths, [write_feed(paths, "r1.jsonl", [page_row(paths, "http://x.test/a", story, "2026-11-20T10:00Z")])],
                "r1", parse=pages)
-    assert query(paths, "SELECT label, status, rounds FROM groupings") == [("Alpha CCG and Beta CCG", "deferred", 2)]
+    assert query(paths, "SELECT label, status, rounds FROM groupings") == [("Alpha + Beta (2 CCGs)", "deferred", 2)]
     assert query(paths, "SELECT type, round FROM events ORDER BY date") == [
         ("proposal", 1), ("application", 1), ("rejection", 1), ("proposal", 2), ("deferral", 2),
     ]

@@ -408,8 +408,18 @@ def _label(grouping: DerivedGrouping, orgs: Organisations) -> str:
         return f"{grouping.area} ({count} {noun})" if count else grouping.area
     if grouping.successor_name:
         return grouping.successor_name
-    names = grouping.member_names or grouping.members
-    return ", ".join(names[:-1]) + f" and {names[-1]}" if len(names) > 1 else (names[0] if names else "unnamed")
+    names = [_short_name(name) for name in grouping.member_names or grouping.members]
+    if len(names) > 1:
+        return " + ".join(names) + f" ({len(names)} {noun})"
+    return names[0] if names else "unnamed"
+
+
+def _short_name(name: str) -> str:
+    """"NHS Black Country Integrated Care Board" → "Black Country": labels name places, not legal forms."""
+    name = name.removeprefix("NHS ")
+    for suffix in (" Integrated Care Board", " Clinical Commissioning Group", " CCG", " ICB"):
+        name = name.removesuffix(suffix)
+    return name
 
 
 def _walk_status(grouping: DerivedGrouping, today: dt.date) -> None:
