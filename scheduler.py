@@ -104,7 +104,7 @@ def ensure_job(paths: DataPaths, config: Config, trigger: BaseTrigger) -> Job:
     a scheduler's loop processes due jobs even while it shuts down, which would consume a missed run.
     """
     wanted = _job_settings(paths, config, trigger)
-    owner = create_scheduler(paths, config, blocking=True)  # never started; jobs need a scheduler to belong to
+    owner = create_scheduler(paths, config, blocking=True)  # never started; a job needs a scheduler to exist
     store = SQLAlchemyJobStore(url=f"sqlite:///{job_store_path(paths)}")
     store.start(owner, "default")
     try:

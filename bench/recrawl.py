@@ -76,7 +76,7 @@ def one_run(paths: DataPaths, sources: list, web: object, wire: list[int], label
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--keep", type=Path, help="use (and keep) this data directory instead of a temporary one")
+    parser.add_argument("--keep", type=Path, help="use (and keep) this data directory, not a temporary one")
     args = parser.parse_args()
     root = args.keep or Path(tempfile.mkdtemp(prefix="ccgwatch-recrawl-"))
     if args.keep and root.exists():
@@ -102,7 +102,8 @@ def main() -> None:
     for measure, key in (("body bytes", "bytes"), ("wire bytes", "wire_bytes")):
         ratio = second[key] / first[key] if first[key] else float("nan")
         print(f"{measure} ratio, re-run / first: {ratio:.1%} (target <= 10%)")
-    print(f"facts added by the re-run: {second['new_facts']} new, {second['changed_facts']} changed (target 0)")
+    added = f"{second['new_facts']} new, {second['changed_facts']} changed"
+    print(f"facts added by the re-run: {added} (target 0)")
 
 
 if __name__ == "__main__":

@@ -182,7 +182,8 @@ def config_from_document(document: dict, path: Path) -> Config:
         cron=_typed(path, "schedule.cron", schedule.get("cron", DEFAULT_CRON), str),
         timezone=_typed(path, "schedule.timezone", schedule.get("timezone", DEFAULT_TIMEZONE), str),
         misfire_grace_time=_typed(
-            path, "schedule.misfire_grace_time", schedule.get("misfire_grace_time", DEFAULT_MISFIRE_GRACE), int
+            path, "schedule.misfire_grace_time",
+            schedule.get("misfire_grace_time", DEFAULT_MISFIRE_GRACE), int,
         ),
         user_agent=crawl.get("user_agent") and _typed(path, "crawl.user_agent", crawl["user_agent"], str),
         contact=crawl.get("contact") and _typed(path, "crawl.contact", crawl["contact"], str),
@@ -196,10 +197,13 @@ def config_from_document(document: dict, path: Path) -> Config:
     return config
 
 
+_KIND_NAMES = {int: "a whole number", str: "a string", list: "a list"}
+
+
 def _typed(path: Path, key: str, value: object, kind: type) -> object:
     # bool is an int in Python; a `true` where a number belongs is still a mistake.
     if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-        raise UserError(f"{path}: {key} should be a {kind.__name__}, not {value!r}")
+        raise UserError(f"{path}: {key} should be {_KIND_NAMES[kind]}, not {value!r}")
     return value
 
 

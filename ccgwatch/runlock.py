@@ -62,7 +62,8 @@ class RunLock:
     def acquire(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         while True:
-            handle = open(self.path, "a+", encoding="utf-8")  # noqa: SIM115 — kept open while the lock is held
+            # Kept open (not a with-block) for as long as the lock is held.
+            handle = open(self.path, "a+", encoding="utf-8")  # noqa: SIM115
             try:
                 fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:
@@ -123,5 +124,5 @@ def run_lock(root: Path) -> RunLock:
 
 
 def scheduler_lock(root: Path) -> RunLock:
-    """One scheduler per data directory: a second would fire every job twice (the run lock would refuse one)."""
+    """One scheduler per data directory: a second would fire each job twice (the run lock refusing one)."""
     return RunLock(root / "scheduler.lock", holder="ccgwatch scheduler")

@@ -1,4 +1,4 @@
-"""Runs that end badly: a stop passed on to the crawl, SIGTERM mid-crawl, and SIGKILL mid-crawl then a rerun."""
+"""Runs that end badly: a stop passed on to the crawl, SIGKILL and SIGTERM mid-crawl, failures, and reruns."""
 
 from __future__ import annotations
 
@@ -95,7 +95,9 @@ def _counts(paths: DataPaths) -> dict[str, int]:
     try:
         return {
             "documents": con.execute("SELECT count(*) FROM documents").fetchone()[0],
-            "distinct_documents": con.execute("SELECT count(DISTINCT (url, sha256)) FROM documents").fetchone()[0],
+            "distinct_documents": con.execute(
+                "SELECT count(DISTINCT (url, sha256)) FROM documents"
+            ).fetchone()[0],
             "events": con.execute("SELECT count(*) FROM events").fetchone()[0],
             "distinct_events": con.execute(
                 "SELECT count(*) FROM (SELECT DISTINCT grouping_id, type, date, evidence FROM events)"
@@ -193,12 +195,12 @@ def test_sigkill_then_sigterm_mid_crawl_then_a_resumed_run_completes_with_nothin
     assert counts == reference_counts  # nothing lost, nothing twice
     runs = _runs(paths)
     assert runs[0]["run_id"] == interrupted["run_id"]
-    # The killed run is listed as died if it had been recorded before the kill; either way it is not "running".
+    # The killed run is listed as died if it was recorded before the kill; either way it is not "running".
     assert [run["outcome"] for run in runs] in (["ok"], ["ok", "died"])
     assert not (paths.root / "run.lock").exists()
 
 
-# --- the run's bookkeeping, with the pipeline replaced by a stand-in (no crawl) ------------------------------
+# --- the run's bookkeeping, with the pipeline replaced by a stand-in (no crawl) -------------------------
 
 
 @pytest.fixture
@@ -283,5 +285,5 @@ def test_a_run_that_cannot_proceed_exits_non_zero_with_one_line(tmp_path: Path) 
     )
     assert failed.returncode == 2
     (line,) = failed.stderr.splitlines()  # the warehouse's own wording of the problem, on one line
-    assert line.startswith(f"ccgwatch: the warehouse {tmp_path / 'work.duckdb'} is not a readable DuckDB file")
+    assert line.startswith(f"ccgwatch: the warehouse {tmp_path / 'work.duckdb'} is not a readable DuckDB")
     assert not (tmp_path / "run.lock").exists()

@@ -28,7 +28,8 @@ lock.release()
 
 def start_holder(lock_path: Path) -> subprocess.Popen:
     holder = subprocess.Popen(
-        [sys.executable, "-c", HOLDER, str(lock_path)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+        [sys.executable, "-c", HOLDER, str(lock_path)],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
     )
     assert holder.stdout.readline().strip() == "locked"  # blocks until the lock is held: no sleeping
     return holder
@@ -51,7 +52,8 @@ def test_second_run_refuses_while_a_live_process_holds_the_lock(tmp_path: Path) 
     try:
         with pytest.raises(RunLocked) as refused:
             RunLock(path).acquire()
-        assert str(refused.value).startswith(f"another ccgwatch run is in progress (pid {holder.pid}, started ")
+        message = str(refused.value)
+        assert message.startswith(f"another ccgwatch run is in progress (pid {holder.pid}, started ")
         assert refused.value.exit_code == 3
     finally:
         holder.communicate("")

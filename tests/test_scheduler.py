@@ -52,8 +52,8 @@ def test_cron_expressions_fire_when_crontab_says(expression: str, now_utc: str, 
         ("0 2 * *", "cron expression '0 2 * *' needs five fields: MIN HOUR DOM MON DOW"),
         ("0 2 * * 8", "cron day-of-week '8': '8' is not a day (0-7 or sun-sat)"),
         ("0 2 * * 5-1", "cron day-of-week '5-1': range '5-1' runs backwards"),
-        ("61 2 * * 1", ("cron expression '61 2 * * 1': Error validating expression '61': the last value (61) is "
-         "higher than the maximum value (59)")),
+        ("61 2 * * 1", ("cron expression '61 2 * * 1': Error validating expression '61': the last value "
+                        "(61) is higher than the maximum value (59)")),
     ],
 )
 def test_bad_cron_expressions_are_one_line_errors(expression: str, message: str) -> None:
@@ -85,9 +85,10 @@ def test_config_file_is_read_and_checked(tmp_path: Path) -> None:
         ('[schedule]\ncrone = "x"\n', "unknown key 'crone' in [schedule]"),
         ("[crawler]\n", "unknown section [crawler]"),
         ('[crawl]\nkinds = ["blogs"]\n', "unknown source kind 'blogs' in crawl.kinds"),
-        ("[crawl]\nmax_pages = true\n", "crawl.max_pages should be a int, not True"),
+        ("[crawl]\nmax_pages = true\n", "crawl.max_pages should be a whole number, not True"),
         ('[schedule]\ntimezone = "Mars/Olympus"\n', "unknown time zone 'Mars/Olympus'"),
-        ("[schedule\n", "not valid TOML (Expected ']' at the end of a table declaration (at line 1, column 10))"),
+        ("[schedule\n", ("not valid TOML (Expected ']' at the end of a table declaration "
+                        "(at line 1, column 10))")),
     ],
 )
 def test_config_mistakes_are_one_line_errors(tmp_path: Path, text: str, message: str) -> None:
@@ -146,7 +147,8 @@ def test_job_store_survives_a_scheduler_restart(tmp_path: Path) -> None:
 
 def test_schedule_next_prints_the_stored_next_run(tmp_path: Path) -> None:
     shown = subprocess.run(
-        [sys.executable, "-m", "ccgwatch", "schedule", "--data", str(tmp_path), "--next", "--cron", "0 2 * * 1"],
+        [sys.executable, "-m", "ccgwatch", "schedule", "--data", str(tmp_path), "--next",
+         "--cron", "0 2 * * 1"],
         check=False, capture_output=True, text=True, cwd=REPO, timeout=60,
     )
     assert shown.returncode == 0, shown.stderr
@@ -254,7 +256,9 @@ def test_a_run_missed_while_down_fires_once_at_start_within_the_grace_time(
     assert next_run.astimezone(LONDON).strftime("%a %H:%M") == "Mon 02:00"
 
 
-def test_the_foreground_scheduler_makes_up_a_missed_run_and_stops_gracefully_on_sigterm(tmp_path: Path) -> None:
+def test_the_foreground_scheduler_makes_up_a_missed_run_and_stops_gracefully_on_sigterm(
+    tmp_path: Path,
+) -> None:
     import signal
 
     from ccgwatch.sampleweb import sample_sources, serve
@@ -298,7 +302,8 @@ def test_the_foreground_scheduler_makes_up_a_missed_run_and_stops_gracefully_on_
                 foreground.wait()
 
     assert second.returncode == 3
-    assert second.stderr.startswith(f"ccgwatch: another ccgwatch scheduler is in progress (pid {foreground.pid}, ")
+    refusal = f"ccgwatch: another ccgwatch scheduler is in progress (pid {foreground.pid}, "
+    assert second.stderr.startswith(refusal)
     assert foreground.returncode == 143, err
     assert err.strip().splitlines()[-1] == "ccgwatch: scheduler stopped by SIGTERM"
     assert "scheduled run: run " in err and " interrupted: loaded " in err

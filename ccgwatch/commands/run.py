@@ -6,6 +6,7 @@ import argparse
 import dataclasses
 import logging
 import os
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -30,12 +31,17 @@ OUTCOME_INTERRUPTED = "interrupted"
 OUTCOME_DIED = "died"
 OUTCOME_FAILED = "failed"
 
-# Under the run lock no other run is going: a run still marked running is ours, or died without recording its end.
-CLOSE_OPEN_RUNS_SQL = "UPDATE crawl_runs SET outcome = ?, notes = ? WHERE outcome = 'running' RETURNING run_id"
+# Under the run lock no other run is going: a run still marked running is ours, or died without recording
+# its end.
+CLOSE_OPEN_RUNS_SQL = (
+    "UPDATE crawl_runs SET outcome = ?, notes = ? WHERE outcome = 'running' RETURNING run_id"
+)
 # A resumed run is running again: if it dies this time, the next run must see that (and not resume it).
 REOPEN_RUN_SQL = "UPDATE crawl_runs SET outcome = 'running', finished_at = NULL WHERE run_id = ?"
 DIED_NOTE = "the run's process ended without recording an outcome (killed or crashed)"
-LAST_RUN_SQL = "SELECT run_id, outcome FROM crawl_runs ORDER BY started_at DESC NULLS LAST, run_id DESC LIMIT 1"
+LAST_RUN_SQL = (
+    "SELECT run_id, outcome FROM crawl_runs ORDER BY started_at DESC NULLS LAST, run_id DESC LIMIT 1"
+)
 
 
 class RunFailed(UserError):
@@ -66,11 +72,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_data_arguments(parser)
     parser.add_argument("--source", action="append", metavar="ID", help="only this source (repeatable)")
     parser.add_argument(
-        "--kind", action="append", choices=[kind.value for kind in SourceKind], help="only sources of this kind"
+        "--kind", action="append", choices=[kind.value for kind in SourceKind],
+        help="only sources of this kind (repeatable)",
     )
-    parser.add_argument("--sources-file", type=Path, help="registry CSV (default: config, else the shipped one)")
+    parser.add_argument(
+        "--sources-file", type=Path, help="registry CSV (default: the config's, else the shipped one)"
+    )
     parser.add_argument("--max-pages", type=int, metavar="N", help="stop each spider after N pages")
-    parser.add_argument("--progress", action="store_true", help="show a live progress display")
+    parser.add_argument("--quiet", action="store_true", help="no live progress display (shown on a terminal)")
     parser.add_argument("--verbose", action="store_true", help="debug detail in the log")
 
 
@@ -100,7 +109,8 @@ def select_sources(
     wanted = set(kinds or config.kinds)
     chosen = [s for s in sources if s.enabled and (not wanted or s.kind in wanted)]
     if not chosen:
-        raise UserError(f"no enabled sources{' of kind ' + ', '.join(sorted(wanted)) if wanted else ''} in {registry}")
+        of_kind = f" of kind {', '.join(sorted(wanted))}" if wanted else ""
+        raise UserError(f"no enabled sources{of_kind} in {registry}")
     return chosen
 
 
@@ -210,7 +220,7 @@ def run_now(
                 raise RunFailed(f"run failed: {reason} (details in the log)") from None
         if stopping.stop_requested():
             summary.outcome = OUTCOME_INTERRUPTED
-            _record_outcome(paths, summary, OUTCOME_INTERRUPTED, "stopped by a signal; the crawl resumes next run")
+            _record_outcome(paths, summary, OUTCOME_INTERRUPTED, "stopped by a signal; the next run resumes")
             message = (
                 f"run {summary.run_id} interrupted: loaded {summary.pages} pages fetched before the stop; "
                 "the next run resumes the crawl"
@@ -229,13 +239,17 @@ def run_now(
 def run(args: argparse.Namespace) -> int:
     if args.max_pages is not None and args.max_pages < 1:
         raise UserError("--max-pages must be a positive number")
+    if args.source and args.kind:
+        raise UserError("give --source or --kind, not both")
     paths = data_paths(args.data)
     config = load_config(paths, args.config)
     sources = select_sources(config, args.source, args.kind, args.sources_file)
     setup_logging(paths, verbose=args.verbose)
-    summary = run_now(paths, config, sources, max_pages=args.max_pages, show_progress=args.progress)
+    progress = sys.stderr.isatty() and not args.quiet
+    summary = run_now(paths, config, sources, max_pages=args.max_pages, show_progress=progress)
     print(
         f"run {summary.run_id} {summary.outcome}: {summary.pages} pages, {summary.bytes} bytes, "
-        f"{summary.not_modified} not modified, {summary.new_facts} new and {summary.changed_facts} changed facts"
+        f"{summary.not_modified} not modified, {summary.new_facts} new and {summary.changed_facts} "
+        "changed facts"
     )
     return 0

@@ -64,7 +64,9 @@ def _duration(row: dict) -> str:
         return "-"
     seconds = int((datetime.fromisoformat(row["finished_at"]) - datetime.fromisoformat(row["started_at"]))
                   .total_seconds())
-    return f"{seconds // 3600}h{seconds // 60 % 60:02d}m" if seconds >= 3600 else f"{seconds // 60}m{seconds % 60:02d}s"
+    if seconds >= 3600:
+        return f"{seconds // 3600}h{seconds // 60 % 60:02d}m"
+    return f"{seconds // 60}m{seconds % 60:02d}s"
 
 
 def _size(count: int) -> str:
@@ -79,16 +81,22 @@ def _print_table(rows: list[dict]) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    table = Table(caption="new, changed: facts (events) the run added or altered", title=f"ccgwatch runs, newest first ({len(rows)} shown)")
+    table = Table(
+        title=f"ccgwatch runs, newest first ({len(rows)} shown)",
+        caption="new, changed: facts (events) the run added or altered",
+    )
     for header, justify in [("run", "left"), ("took", "right"), ("outcome", "left"), ("pages", "right"),
                             ("fetched", "right"), ("304s", "right"), ("errors", "left"), ("new", "right"),
                             ("changed", "right")]:
         # The run id is what `ccgwatch changes --since RUN` takes: never truncate it.
-        table.add_column(header, justify=justify, no_wrap=header == "run", min_width=16 if header == "run" else None)
+        is_run = header == "run"
+        table.add_column(header, justify=justify, no_wrap=is_run, min_width=16 if is_run else None)
     for row in rows:
-        table.add_row(row["run_id"], _duration(row), row["outcome"] or "-", str(row["pages"]), _size(row["bytes"]),
-                      str(row["not_modified"]), _errors_text(row["errors"]), str(row["new_facts"]),
-                      str(row["changed_facts"]))
+        table.add_row(
+            row["run_id"], _duration(row), row["outcome"] or "-", str(row["pages"]), _size(row["bytes"]),
+            str(row["not_modified"]), _errors_text(row["errors"]), str(row["new_facts"]),
+            str(row["changed_facts"]),
+        )
     Console().print(table)
 
 

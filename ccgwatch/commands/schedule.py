@@ -1,4 +1,4 @@
-"""`ccgwatch schedule`: run the weekly crawl on a timetable, in the foreground (a service manager keeps it up)."""
+"""`ccgwatch schedule`: the weekly run on a timetable, in the foreground (a service manager keeps it up)."""
 
 from __future__ import annotations
 
@@ -18,7 +18,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--cron", metavar='"MIN HOUR DOM MON DOW"', help="override the config's schedule (crontab syntax)"
     )
     parser.add_argument("--once", action="store_true", help="run the job once now and exit")
-    parser.add_argument("--next", action="store_true", help="store the schedule, print the next run time, exit")
+    parser.add_argument(
+        "--next", action="store_true", help="store the schedule, print when it next fires, and exit"
+    )
     parser.add_argument("--verbose", action="store_true", help="debug detail in the log")
 
 
