@@ -49,6 +49,8 @@ def scheduled_run(data_root: str, config_file: str | None = None) -> str:
 
     paths = DataPaths(Path(data_root))
     with _job_running:
+        if stopping.stop_requested():  # fired just as the scheduler was told to stop
+            return "skipped"
         try:
             config = load_config(paths, Path(config_file) if config_file else None)
             summary = run_now(paths, config, select_sources(config))
