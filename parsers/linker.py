@@ -83,7 +83,7 @@ ABBREVIATION_RE = re.compile(r"\s*\(\s*(?:the\s+)?[\"'“‘]?([A-Z][A-Za-z&]*[A
 GENERIC_ABBREVIATIONS = {"CCG", "CCGS", "ICB", "ICS", "NHS", "STP", "GP", "GPS", "PCN", "LMC"}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _Name:
     code: str
     valid_from: dt.date | None
@@ -112,7 +112,7 @@ class _Index:
     change_dates: tuple[dt.date, ...]
 
 
-@dataclass
+@dataclass(slots=True)
 class _Hit:
     start: int  # first character of the phrase in the normalised text
     end: int  # the space after its last character
