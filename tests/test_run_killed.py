@@ -19,6 +19,15 @@ from ccgwatch.paths import DataPaths
 
 REPO = Path(__file__).resolve().parents[1]
 
+# Runs a command with a terminal (argv[1]) as its controlling terminal and standard streams.
+ON_TERMINAL = """
+import os, sys
+fd = os.open(sys.argv[1], os.O_RDWR)
+for stream in (0, 1, 2):
+    os.dup2(fd, stream)
+os.execv(sys.argv[2], sys.argv[2:])
+"""
+
 # A child that reports the signal it receives, as a crawl subprocess would notice a stop.
 LISTENER = """
 import signal, sys
@@ -287,3 +296,45 @@ def test_a_run_that_cannot_proceed_exits_non_zero_with_one_line(tmp_path: Path) 
     (line,) = failed.stderr.splitlines()  # the warehouse's own wording of the problem, on one line
     assert line.startswith(f"ccgwatch: the warehouse {tmp_path / 'work.duckdb'} is not a readable DuckDB")
     assert not (tmp_path / "run.lock").exists()
+
+
+def test_ctrl_c_at_a_terminal_stops_the_crawl_gracefully_without_a_second_signal(
+    tmp_path: Path, slow_web: object
+) -> None:
+    """The terminal sends SIGINT to the whole foreground group; the CLI must not send the crawl another
+    (Scrapy's second SIGINT means "stop at once", which would lose the clean JOBDIR)."""
+    paths = _prepare(tmp_path / "data", slow_web.base_url)
+    controller, terminal = os.openpty()
+    command = [sys.executable, "-m", "ccgwatch", "run", "--quiet", "--data", str(paths.root), "--sources-file",
+               str(paths.root / "sources.csv")]
+    # In a new session, opening the pty makes it the controlling terminal, as a shell's job has one.
+    run = subprocess.Popen(
+        [sys.executable, "-c", ON_TERMINAL, os.ttyname(terminal), *command],
+        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, start_new_session=True, cwd=REPO,
+    )
+    os.close(terminal)
+    try:
+        _wait_for_feed_rows(paths, run, known=set())
+        os.write(controller, b"\x03")  # Ctrl-C typed at the terminal
+        output = b""
+        while True:
+            try:
+                chunk = os.read(controller, 4096)
+            except OSError:  # the terminal closed: the run has exited
+                break
+            if not chunk:
+                break
+            output += chunk
+        assert run.wait(timeout=120) == 130
+    finally:
+        os.close(controller)
+        if run.poll() is None:
+            run.kill()
+            run.wait()
+    text = output.decode(errors="replace")
+    assert "ccgwatch: run " in text and " interrupted: loaded " in text
+    (run_dir,) = [path for path in paths.jobs.iterdir() if path.is_dir()]
+    assert _finish_reasons(paths, run_dir.name) == {"shutdown"}
+    crawl_log = (paths.logs / f"crawl-{run_dir.name}.log").read_text()
+    assert crawl_log.count("Received SIGINT") == 1
+    assert "twice" not in crawl_log
