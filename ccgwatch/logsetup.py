@@ -38,7 +38,7 @@ def setup_logging(paths: DataPaths, console: bool = True, verbose: bool = False)
     paths.logs.mkdir(parents=True, exist_ok=True)
     path = log_file(paths)
     for handler in _installed:
-        for name in ("ccgwatch", "apscheduler", "scheduler"):
+        for name in ("ccgwatch", "apscheduler"):
             logging.getLogger(name).removeHandler(handler)
         handler.close()
     _installed.clear()
@@ -56,7 +56,7 @@ def setup_logging(paths: DataPaths, console: bool = True, verbose: bool = False)
         console_handler.setLevel(logging.DEBUG if verbose else logging.INFO)
         _installed.append(console_handler)
 
-    for name in ("ccgwatch", "apscheduler", "scheduler"):
+    for name in ("ccgwatch", "apscheduler"):
         logger = logging.getLogger(name)
         logger.setLevel(logging.DEBUG if verbose else logging.INFO)
         logger.propagate = False  # the root logger may carry Scrapy's or pytest's handlers
