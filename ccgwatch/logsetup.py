@@ -33,15 +33,22 @@ def log_file(paths: DataPaths) -> Path:
     return paths.logs / LOG_NAME
 
 
-def setup_logging(paths: DataPaths, console: bool = True, verbose: bool = False) -> Path:
-    """Send `ccgwatch.*` and `apscheduler.*` records to the log file (and stderr); returns the file's path."""
-    paths.logs.mkdir(parents=True, exist_ok=True)
-    path = log_file(paths)
+def reset_logging() -> None:
+    """Take our handlers off again (a long-lived process switching data directories, or tests)."""
     for handler in _installed:
         for name in ("ccgwatch", "apscheduler"):
             logging.getLogger(name).removeHandler(handler)
         handler.close()
     _installed.clear()
+    for name in ("ccgwatch", "apscheduler"):
+        logging.getLogger(name).propagate = True
+
+
+def setup_logging(paths: DataPaths, console: bool = True, verbose: bool = False) -> Path:
+    """Send `ccgwatch.*` and `apscheduler.*` records to the log file (and stderr); returns the file's path."""
+    paths.logs.mkdir(parents=True, exist_ok=True)
+    path = log_file(paths)
+    reset_logging()
 
     file_handler = logging.handlers.RotatingFileHandler(
         path, maxBytes=MAX_BYTES, backupCount=BACKUPS, encoding="utf-8"

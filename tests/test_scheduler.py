@@ -316,3 +316,39 @@ def test_the_foreground_scheduler_makes_up_a_missed_run_and_stops_gracefully_on_
     # The job is still stored, due next Monday at 02:00 London time.
     assert scheduler.ensure_job(paths, config, config.trigger()).next_run_time.astimezone(LONDON).strftime(
         "%a %H:%M") == "Mon 02:00"
+
+
+def test_logs_go_to_a_rotating_file_and_briefly_to_the_console(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], request: pytest.FixtureRequest
+) -> None:
+    import logging
+    import logging.handlers
+    import os
+
+    from ccgwatch.logsetup import FILE_ONLY, reset_logging, setup_logging
+
+    paths = DataPaths(tmp_path)
+    setup_logging(paths)
+    path = setup_logging(paths)  # a second call replaces the handlers rather than doubling them
+    request.addfinalizer(reset_logging)
+    assert path == tmp_path / "logs" / "ccgwatch.log"
+    log = logging.getLogger("ccgwatch.test")
+    log.info("run started")
+    log.warning("run 1 interrupted", extra=FILE_ONLY)
+    try:
+        raise RuntimeError("disk full")
+    except RuntimeError:
+        log.exception("run failed")
+    handlers = logging.getLogger("ccgwatch").handlers
+    assert [type(h) for h in handlers] == [logging.handlers.RotatingFileHandler, logging.StreamHandler]
+    for handler in handlers:
+        handler.flush()
+    console = capsys.readouterr().err.splitlines()
+    assert [line.split(" ", 1)[1] for line in console] == ["INFO run started"]
+    written = path.read_text()
+    assert written.count("run started") == 1
+    assert f"WARNING {os.getpid()} ccgwatch.test: run 1 interrupted" in " ".join(written.split())
+    assert "RuntimeError: disk full" in written
+    reset_logging()
+    assert logging.getLogger("ccgwatch").handlers == []
+    assert logging.getLogger("ccgwatch").propagate
