@@ -184,6 +184,9 @@ def source_settings(base: Any, source: Source, paths: DataPaths, run_id: str, ma
 
         for name, value in frontier_settings(redis_url, run_id, source.id, worker_id).items():
             settings.set(name, value, priority="cmdline")
+        # A source is one site, fetched at most CONCURRENT_REQUESTS_PER_DOMAIN at a time; popping more from the
+        # shared queue would only hoard requests other workers could be fetching.
+        settings.set("CONCURRENT_REQUESTS", settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN"), priority="cmdline")
     if max_pages:
         settings.set("CLOSESPIDER_PAGECOUNT", max_pages, priority="cmdline")
     hosts = {domain.split(":")[0] for domain in source.allowed_domains}

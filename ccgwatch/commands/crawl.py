@@ -33,6 +33,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--since", type=since_date, metavar="DATE", help="only meetings/articles on or after DATE")
     parser.add_argument("--max-pages", type=int, metavar="N", help="stop each source's spider after N pages")
     parser.add_argument("--run-id", help="resume (or name) a crawl; default: a new id from the clock")
+    parser.add_argument("--redis", metavar="URL", help="be one of several workers on the run's shared frontier "
+                        "in this Redis (e.g. redis://host:6379/0; default: [queue] redis_url in the config); "
+                        "every worker needs the same --run-id")
     parser.add_argument("--format", choices=["table", "json"], default="table")
     parser.add_argument("--quiet", action="store_true", help="no progress display")
 
@@ -42,6 +45,16 @@ def _existing_file(text: str) -> Path:
     if not path.is_file():
         raise argparse.ArgumentTypeError(f"no sources file at {path}")
     return path
+
+
+def check_redis(url: str) -> None:
+    """Fail with one line before starting a crawl process if the Redis server cannot be reached."""
+    import redis
+
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=5).ping()
+    except (redis.RedisError, ValueError) as error:
+        raise UserError(f"cannot reach Redis at {url}: {error}") from None
 
 
 def run(args: argparse.Namespace) -> int:
@@ -57,9 +70,15 @@ def run(args: argparse.Namespace) -> int:
     except OSError as error:
         raise UserError(f"cannot create the data directory {paths.root}: {error.strerror}") from None
     apply_crawl_environment(config)
+    redis_url = args.redis or config.redis_url
+    if redis_url and not args.run_id:
+        # Workers find each other by run id; one made from each machine's clock would give each its own crawl.
+        raise UserError("with a Redis frontier give every worker the same --run-id (e.g. --run-id 2026-w48)")
+    if redis_url:
+        check_redis(redis_url)
     run_id = args.run_id or datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     result = run_crawl(sources, paths, run_id, max_pages=args.max_pages or config.max_pages, since=args.since,
-                       show_progress=not args.quiet)
+                       show_progress=not args.quiet, redis_url=redis_url)
     summary = {
         "run_id": result.run_id,
         "sources": len(sources),
