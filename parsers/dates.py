@@ -129,7 +129,8 @@ def _relative(kind: str, match: re.Match[str], page: dt.date | None) -> _Raw | N
 
 _DIGIT = re.compile(r"\d+")
 _MONTH_WORD = re.compile(r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec|JAN|FEB|MAR|APR|MAY|JUN|JUL|AUG|SEP|OCT|NOV|DEC)")
-_RELATIVE_WORD = re.compile(r"\b(?i:next|last|this|coming|following|previous|today|tonight|yesterday|tomorrow)\b")
+# Searched in lower-cased text, without word boundaries: a cheap test that lets a few false hits through.
+_RELATIVE_WORD = re.compile(r"(?:next|last|this|coming|following|previous|today|tonight|yesterday|tomorrow)")
 # What a line must contain for a pattern to have a chance: most lines of prose hold no date at all.
 _NEEDS = {"iso": "digit", "numeric": "digit", "dayspan": "digit", "dmy": "digit", "mdy": "digit", "my": "digit",
           "season": "digit", "year": "digit", "rel_month": "relative", "month_rel": "relative", "rel_year": "relative",
@@ -144,9 +145,18 @@ def _lines_with(text: str) -> dict[str, list[tuple[int, int]]]:
         starts.append(position + 1)
         position = text.find("\n", position + 1)
     spans: dict[str, list[tuple[int, int]]] = {}
-    for need, anchor in (("digit", _DIGIT), ("month", _MONTH_WORD), ("relative", _RELATIVE_WORD)):
-        lines = sorted({bisect.bisect_right(starts, match.start()) - 1 for match in anchor.finditer(text)})
-        spans[need] = [(starts[i], (starts[i + 1] - 1) if i + 1 < len(starts) else len(text)) for i in lines]
+    lowered = text.lower()
+    for need, anchor, haystack in (("digit", _DIGIT, text), ("month", _MONTH_WORD, text),
+                                   ("relative", _RELATIVE_WORD, lowered)):
+        found: list[tuple[int, int]] = []
+        match = anchor.search(haystack)
+        while match:
+            # One hit is enough for a line: jump to the start of the next one.
+            line = bisect.bisect_right(starts, match.start()) - 1
+            end = starts[line + 1] - 1 if line + 1 < len(starts) else len(text)
+            found.append((starts[line], end))
+            match = anchor.search(haystack, end + 1)
+        spans[need] = found
     return spans
 
 

@@ -5,31 +5,43 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+import ahocorasick
+
 from parsers.vocab import Body, EventType, Outcome
-
-_LOWERED: list[str] = ["", "  "]
-
-
-def _padded_lower(text: str) -> str:
-    """Lower-cased text with a space each side, remembered for the sentence being classified."""
-    if _LOWERED[0] is not text:
-        _LOWERED[0], _LOWERED[1] = text, f" {text.lower()} "
-    return _LOWERED[1]
 
 
 class Gated:
-    """A regex behind a cheap keyword test: most sentences hold none of the words, so the regex never runs."""
+    """A regex behind a cheap keyword test: most sentences hold none of its words, so the regex never runs.
+
+    All gates' words go into one Aho–Corasick automaton; a sentence is scanned once for every word present.
+    """
+
+    registry: list[Gated] = []
+    _automaton: ahocorasick.Automaton | None = None
+    _last: tuple[str, frozenset[str]] = ("", frozenset())
 
     def __init__(self, pattern: re.Pattern[str], keys: tuple[str, ...]):
         self.pattern = pattern
-        self.keys = keys
+        self.keys = frozenset(keys)
+        Gated.registry.append(self)
+        Gated._automaton = None
 
-    def _may_match(self, text: str) -> bool:
-        low = _padded_lower(text)
-        return any(key in low for key in self.keys)
+    @classmethod
+    def words_in(cls, text: str) -> frozenset[str]:
+        """The gate words present in the text (lower-cased, padded with a space each side); remembered per text."""
+        if cls._last[0] is not text:
+            if cls._automaton is None:
+                automaton = ahocorasick.Automaton()
+                for word in {key for gate in cls.registry for key in gate.keys}:
+                    automaton.add_word(word, word)
+                automaton.make_automaton()
+                cls._automaton = automaton
+            low = f" {text.lower()} "
+            cls._last = (text, frozenset(word for _, word in cls._automaton.iter(low)))
+        return cls._last[1]
 
     def search(self, text: str, pos: int = 0, endpos: int | None = None) -> re.Match[str] | None:
-        if not self._may_match(text):
+        if self.keys.isdisjoint(Gated.words_in(text)):
             return None
         return self.pattern.search(text, pos, len(text) if endpos is None else endpos)
 
@@ -170,9 +182,9 @@ _PATTERN_KEYS: dict[EventType, tuple[str, ...]] = {
                            "walked away", "decided", "not ", "no longer"),
     EventType.DEFERRAL: ("defer", "postpon", "pause", "hold", "put back", "pushed back", "delay", " ice", "long grass",
                          "now take place", "now happen", "now go ahead", "not before"),
-    EventType.APPROVAL: ("approv", "authoris", "ministerial statement", "agreed", "signed off", "gave", "given", "granted", "support", "ratified",
-                         "backed", "backing", "sanction", "confirmed", "go-ahead", "green light", "sign-off", "received",
-                         "gained", "secured", "won ", "got ", "obtained"),
+    EventType.APPROVAL: ("approv", "authoris", "go-ahead", "green light", "sign-off", "signed off", "ministerial",
+                         "nhs england", "nhse", "regulator", "secretary of state", "dhsc", "department of health",
+                         "minister", "government", "national team", "national body"),
     EventType.APPLICATION: ("appl", "bid", "request", "submitted"),
     EventType.MEMBER_VOTE: ("vot", "ballot", "poll", "backed", "rejected", "support", "endorsed", "approved", "opposed",
                             "turned down", "agreed", "refused", "thrown out", "said no", "said yes", "per cent", "percent",
@@ -186,26 +198,27 @@ _PATTERN_KEYS: dict[EventType, tuple[str, ...]] = {
     EventType.MEETING: ("meeting", "meet ", "decided at", "date of decision"),
     EventType.EFFECTIVE: ("merged", "came into", "established", "created", "formed", "launched", "born", "dissolved",
                           "abolished", "replaced", "went live", "began", "come into", "is now", "took over", "merged"),
-    EventType.PROPOSAL: ("propos", "plan", "intend", "intention", "explor", "consider", "look", "investigat", "discuss",
-                         "option", "case for change", "set to", "in talks", "recommend", "strategic direction", "aim",
-                         "expression of", "notif", "merge", "form", "cluster", "become", "combine", "join"),
+    EventType.PROPOSAL: ("propos", "plans", "plan ", "intend", "intention", "explor", "consider", "look", "investigat",
+                         "discuss", "option", "case for change", "set to", "in talks", "recommend", "strategic direction",
+                         "aim ", "aim is", "expression of", "notif", "merge", "form", "cluster", "become", "combine",
+                         "join", "could merge"),
 }
 GATED_PATTERNS = {kind: Gated(pattern, _PATTERN_KEYS[kind]) for kind, pattern in PATTERNS.items()}
 
-MERGER_INTENT = re.compile(r"\b(?:application|notif\w*|letter)\b.{0,60}\b(?:intention|intent|interest)\b", re.IGNORECASE)
-EXPLORATORY = re.compile(r"\b(?:to )?(?:explore|consider|look (?:at|into)|investigate|develop (?:a |the )?(?:full )?case"
-                         r"|further work|two options|options?|work towards|working towards|move towards)\b", re.IGNORECASE)
+MERGER_INTENT = Gated(re.compile(r"\b(?:application|notif\w*|letter)\b.{0,60}\b(?:intention|intent|interest)\b", re.IGNORECASE), ('intent', 'interest'))
+EXPLORATORY = Gated(re.compile(r"\b(?:to )?(?:explore|consider|look (?:at|into)|investigate|develop (?:a |the )?(?:full )?case"
+                         r"|further work|two options|options?|work towards|working towards|move towards)\b", re.IGNORECASE), ('explor', 'consider', 'look', 'investigat', 'develop', 'further work', 'option', 'toward'))
 
-AGAINST = re.compile(
+AGAINST = Gated(re.compile(
     r"\b(?:against|reject\w*|turned down|voted down|oppos\w+|refus\w+|did not (?:support|back|approve|agree)|not support\w*"
     r"|failed to (?:win|secure|reach|achieve|get)|fell short|no vote|said no|threw out|thrown out|blocked"
     r"|tied|not carried|was lost|were lost|defeated|did not pass|not passed|short of)\b",
-    re.IGNORECASE)
-FOR = re.compile(
+    re.IGNORECASE), ('against', 'reject', 'turned down', 'voted down', 'oppos', 'refus', 'did not', 'not support', 'failed', 'fell short', 'no vote', 'said no', 'threw out', 'thrown out', 'blocked', 'tied', 'not carried', 'lost', 'defeated', 'not pass', 'short of'))
+FOR = Gated(re.compile(
     r"\b(?:in favour|for the|voted for|voted to|backed|support(?:ed|s)?|approv\w+|endors\w+|agreed|ratified|unanimous\w*|said yes"
     r"|go-ahead|green light|yes vote|voted in support)\b",
-    re.IGNORECASE)
-PENDING = re.compile(
+    re.IGNORECASE), ('favour', 'for the', 'voted', 'backed', 'support', 'approv', 'endors', 'agreed', 'ratified', 'unanimous', 'said yes', 'go-ahead', 'green light', 'yes vote'))
+PENDING = Gated(re.compile(
     r"\b(?:will (?:be )?(?:vote|ballot|decide|consider|poll)\w*|(?:is|are) (?:due|set|expected|scheduled) to (?:vote|decide|be)"
     r"|(?:is|are) being (?:asked|balloted|polled)|to be (?:balloted|polled|asked)|vote (?:is|was) due|(?:ballot|vote|voting|poll) "
     r"(?:opens|will open|closes|will close|will take place|is taking place|takes place|begins|runs)|are voting|are now voting"
@@ -213,28 +226,28 @@ PENDING = re.compile(
     r"|(?:will|are to|are going to|is to) (?:shortly |then |now |soon )?(?:be )?(?:asked|invited|given the chance) to vote"
     r"|votes? (?:is |are )?(?:expected|planned|scheduled)|(?:will|to) (?:shortly |soon )?receive (?:their |the )?ballot"
     r"|(?:voting|ballot|poll) (?:closes|opens|will close|will open)|votes? (?:will|is due to) (?:be held|take place|close))\b",
-    re.IGNORECASE)
+    re.IGNORECASE), ('will', 'due', 'set to', 'expected', 'scheduled', 'being', 'to be', 'ballot', 'vot', 'poll', 'result', 'outcome', 'asked', 'invited', 'receive'))
 
-ADVICE = re.compile(r"(?<!\bbe )(?<!\bbeen )(?<!\bbeing )(?<!\bwere )(?<!\bare )\b(?:advis|urg|call(?:ed|ing)? on|encourag|ask|told|recommend)\w*\s+(?:that\s+)?(?:\w+\s+){0,4}?(?:to )?"
+ADVICE = Gated(re.compile(r"(?<!\bbe )(?<!\bbeen )(?<!\bbeing )(?<!\bwere )(?<!\bare )\b(?:advis|urg|call(?:ed|ing)? on|encourag|ask|told|recommend)\w*\s+(?:that\s+)?(?:\w+\s+){0,4}?(?:to )?"
                     r"(?:reject|back|support|vote|oppose|approve)|\bmake sure (?:\w+\s+){0,3}votes\b"
-                    r"|\b(?:declined|refused|unable) to comment\b", re.IGNORECASE)
+                    r"|\b(?:declined|refused|unable) to comment\b", re.IGNORECASE), ('advis', 'urg', 'call', 'encourag', 'ask', 'told', 'recommend', 'make sure', 'comment'))
 # An option among others, or a step that "would require" something, is not yet a proposal.
-NOT_PROPOSED = re.compile(r"\b(?:one|a|another|an) (?:potential |possible )?option\b|\bwould (?:require|need|have to)\b"
-                          r"|\bany (?:application|proposal)\b|\bno (?:final )?decisions?\b", re.IGNORECASE)
-VOTE_CLOSED = re.compile(r"\b(?:vot\w+|ballot\w*|poll)\s+(?:\w+\s+){0,6}?(?:closed|ended|took place|was held|were counted|"
+NOT_PROPOSED = Gated(re.compile(r"\b(?:one|a|another|an) (?:potential |possible )?option\b|\bwould (?:require|need|have to)\b"
+                          r"|\bany (?:application|proposal)\b|\bno (?:final )?decisions?\b", re.IGNORECASE), ('option', 'would', 'any ', 'no '))
+VOTE_CLOSED = Gated(re.compile(r"\b(?:vot\w+|ballot\w*|poll)\s+(?:\w+\s+){0,6}?(?:closed|ended|took place|was held|were counted|"
                          r"concluded|finished)\b|\b(?:received|announced|published|declared) the results? of the (?:\w+\s+){0,2}"
-                         r"(?:votes?|ballots?)", re.IGNORECASE)
-APPLY_DECISION = re.compile(r"\b(?:to (?:submit|make|send|lodge)\s+(?:\w+\s+){0,3}?application|to apply\b|that an application be)",
-                            re.IGNORECASE)
-PLANNED_EFFECTIVE = re.compile(
+                         r"(?:votes?|ballots?)", re.IGNORECASE), ('vot', 'ballot', 'poll', 'result'))
+APPLY_DECISION = Gated(re.compile(r"\b(?:to (?:submit|make|send|lodge)\s+(?:\w+\s+){0,3}?application|to apply\b|that an application be)",
+                            re.IGNORECASE), ('appl',))
+PLANNED_EFFECTIVE = Gated(re.compile(
     r"\b(?:will|would|is to|are to|is due to|are due to|is set to|are set to|to) (?:formally |officially )?merge (?:on|from|with)\b"
     r"|\b(?:will|would|is to|are to|is due to|are due to|is set to|are set to) (?:formally |officially |legally )?(?:come into (?:being|existence|effect)|be (?:formally |officially )?"
     r"(?:established|created|formed|launched|replaced)|go live|replace|launch|start operating|begin operating|take over|take effect)\b"
     r"|\b(?:takes?|comes?) (?:effect|into being)\b",
-    re.IGNORECASE)
-GP_BODY = re.compile(r"\b(?:GPs?|members?|member practices|practices?|memberships?|GP practices|constituent practices|LMC)\b",
-                     re.IGNORECASE)
-GB_VOTE = re.compile(r"\bgoverning bod(?:y|ies)|\bboards?\b", re.IGNORECASE)
+    re.IGNORECASE), ('will', 'would', 'is to', 'are to', 'due to', 'set to', 'to merge', 'take', 'come'))
+GP_BODY = Gated(re.compile(r"\b(?:GPs?|members?|member practices|practices?|memberships?|GP practices|constituent practices|LMC)\b",
+                     re.IGNORECASE), ('gp', 'member', 'practice', 'lmc'))
+GB_VOTE = Gated(re.compile(r"\bgoverning bod(?:y|ies)|\bboards?\b", re.IGNORECASE), ('governing', 'board'))
 
 
 @dataclass(frozen=True)
@@ -256,10 +269,10 @@ class Cue:
 
 
 # Minutes report speech with "would" ("the consultation would conclude in July"), so plain "would" is not a hedge here.
-MODAL = re.compile(r"\b(?:could|might|should|must)\b|(?-i:\bmay\b)|\b(?:will|would) (?:need|have) to\b"
-                   r"|\bwould (?:require|also|be required)\b|\b(?:need|needs) to\b|\brequire[sd]?\b|\bif\b", re.IGNORECASE)
-PAST_VOTE = re.compile(r"\b(?:have|has|had)\s+(?:\w+\s+)?(?:voted|backed|rejected|supported|approved|opposed)\b"
-                       r"|\bvoted (?:against|for|in favour|to)\b", re.IGNORECASE)
+MODAL = Gated(re.compile(r"\b(?:could|might|should|must)\b|(?-i:\bmay\b)|\b(?:will|would) (?:need|have) to\b"
+                   r"|\bwould (?:require|also|be required)\b|\b(?:need|needs) to\b|\brequire[sd]?\b|\bif\b", re.IGNORECASE), ('could', 'might', 'should', 'must', 'may', 'need', 'would', 'require', ' if '))
+PAST_VOTE = Gated(re.compile(r"\b(?:have|has|had)\s+(?:\w+\s+)?(?:voted|backed|rejected|supported|approved|opposed)\b"
+                       r"|\bvoted (?:against|for|in favour|to)\b", re.IGNORECASE), ('voted', 'backed', 'rejected', 'supported', 'approved', 'opposed'))
 
 
 def _vote_outcome(sentence: str) -> Outcome | None:

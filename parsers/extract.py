@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import itertools
 import re
@@ -131,11 +132,23 @@ class _Page:
     in_context: list[bool] = field(default_factory=list)
     group: list[int | None] = field(default_factory=list)
 
+    _by_sentence: dict[tuple[str, int], list] = field(default_factory=dict)
+
+    def _within(self, kind: str, items: list, sentence: Sentence) -> list:
+        """Items (in text order) lying inside the sentence; found by bisection and remembered."""
+        key = (kind, sentence.start)
+        if key not in self._by_sentence:
+            starts = [item.start for item in items]
+            first = bisect.bisect_left(starts, sentence.start)
+            last = bisect.bisect_left(starts, sentence.end, first)
+            self._by_sentence[key] = [item for item in items[first:last] if item.end <= sentence.end]
+        return self._by_sentence[key]
+
     def dates_in(self, sentence: Sentence) -> list[DateMention]:
-        return [d for d in self.dates if d.start >= sentence.start and d.end <= sentence.end]
+        return self._within("dates", self.dates, sentence)
 
     def mentions_in(self, sentence: Sentence) -> list[OrgMention]:
-        return [m for m in self.mentions if m.start >= sentence.start and m.end <= sentence.end]
+        return self._within("mentions", self.mentions, sentence)
 
 
 def _number(text: str) -> int | None:

@@ -4,23 +4,46 @@ from __future__ import annotations
 
 import re
 
-# Words that say organisations become one. "Cluster" only counts next to ICBs (see COMMISSIONER).
-MERGER = re.compile(
-    r"\bmerg(?:e|er|ers|ed|es|ing)\b|\bamalgamat\w*|\bconsolidat\w*|\bdissol(?:ve|ution|ving|ved)\b"
-    r"|\bsingle[- ](?:strategic[- ])?commission\w*|\bstrategic commission(?:er|ing (?:organisation|function|group|body))"
-    r"|\bsingle (?:new |statutory )?(?:CCG|ICB|clinical commissioning group|integrated care board|organisation|"
-    r"commissioning organisation|statutory body|NHS body)\b"
-    r"|\bone (?:CCG|ICB|clinical commissioning group|integrated care board|commissioning organisation)\b"
-    r"|\bnew (?:single |combined |merged )?(?:CCG|ICB|clinical commissioning group|integrated care board)\b"
-    r"|\bcombined (?:CCG|ICB|integrated care board|clinical commissioning group)\b"
-    r"|\bcluster(?:s|ed|ing)?\b|\bjoin(?:ing)? (?:together|forces)\b|\bcom(?:e|ing) together (?:to form|as)\b"
-    r"|\bstreamlin\w+ commissioning\b|\bSCO\b|\b(?:single|one) (?:NHS )?commissioner\b"
-    r"|\b(?:will|to|would|shall|and|CCGs|ICBs)\s+(?:\w+\s+)?(?:form|become|create)\s+(?:a |one |the )?(?:single |new |combined )?"
-    r"(?:NHS\b|CCG|ICB|clinical commissioning group|integrated care board|commissioning organisation)"
-    r"|\b(?:be|been|being|were|was) replaced by (?:a |one |the )?(?:single |new )?(?:NHS\b|CCG|ICB|organisation|commissioner)"
-    r"|\b(?:bring(?:s|ing)?|brought) together (?:NHS\b|the (?:\w+ )?(?:CCGs|ICBs))|\binto (?:one|two|three|four|a single)\b",
-    re.IGNORECASE,
-)
+
+class _Keyed:
+    """Several patterns, each tried only when one of its key words is in the (lower-cased) text; earliest match wins."""
+
+    def __init__(self, parts: list[tuple[tuple[str, ...], str]]):
+        self.parts = [(keys, re.compile(pattern, re.IGNORECASE)) for keys, pattern in parts]
+
+    def search(self, text: str) -> re.Match[str] | None:
+        low = text.lower()
+        best = None
+        for keys, pattern in self.parts:
+            if any(key in low for key in keys):
+                match = pattern.search(text)
+                if match and (best is None or match.start() < best.start()):
+                    best = match
+        return best
+
+
+_BODY = r"(?:CCG|ICB|clinical commissioning group|integrated care board|commissioning organisation)"
+# Words that say organisations become one. "Cluster" only counts next to ICBs (see is_merger_sentence).
+MERGER = _Keyed([
+    (("merg",), r"\bmerg(?:e|er|ers|ed|es|ing)\b"),
+    (("amalgamat", "consolidat", "dissol"), r"\bamalgamat\w*|\bconsolidat\w*|\bdissol(?:ve|ution|ving|ved)\b"),
+    (("single", "strategic commission"),
+     r"\bsingle[- ](?:strategic[- ])?commission\w*|\bstrategic commission(?:er|ing (?:organisation|function|group|body))"
+     rf"|\bsingle (?:new |statutory )?(?:{_BODY}|organisation|statutory body|NHS body)\b"
+     r"|\bsingle (?:NHS )?commissioner\b"),
+    (("one ",), rf"\bone (?:{_BODY}|(?:NHS )?commissioner)\b"),
+    (("new ", "combined "), rf"\bnew (?:single |combined |merged )?{_BODY}\b|\bcombined {_BODY}\b"),
+    (("cluster",), r"\bcluster(?:s|ed|ing)?\b"),
+    (("join", "together"), r"\bjoin(?:ing)? (?:together|forces)\b|\bcom(?:e|ing) together (?:to form|as)\b"
+                           r"|\b(?:bring(?:s|ing)?|brought) together (?:NHS\b|the (?:\w+ )?(?:CCGs|ICBs))"),
+    (("streamlin", "sco"), r"\bstreamlin\w+ commissioning\b|\bSCO\b"),
+    (("form", "becom", "creat"),
+     r"\b(?:will|to|would|shall|and|CCGs|ICBs)\s+(?:\w+\s+)?(?:form|become|create)\s+(?:a |one |the )?(?:single |new |combined )?"
+     rf"(?:NHS\b|{_BODY})"),
+    (("replaced",), r"\b(?:be|been|being|were|was) replaced by (?:a |one |the )?(?:single |new )?(?:NHS\b|CCG|ICB|organisation"
+                    r"|commissioner)"),
+    (("into ",), r"\binto (?:one|two|three|four|a single)\b"),
+])
 
 # The kinds of organisation this project tracks.
 COMMISSIONER = re.compile(
@@ -47,8 +70,6 @@ OTHER_SUBJECT = re.compile(
 )
 
 
-_MERGER_KEYS = ("merg", "amalgamat", "consolidat", "dissol", "single", "strategic commission", "one ", "new ", "combined",
-                "cluster", "join", "together", "brought", "replaced", "streamlin", "sco", "commissioner", "form", "becom", "creat", "into ")
 _COMMISSIONER_KEYS = ("ccg", "clinical commissioning", "icb", "integrated care board", "commissioning organisation",
                       "commissioning group", "commissioning bod", "strategic commissioner", "sco", " and pay for",
                       " and buy for", "and paying for", "and buying for")
@@ -61,8 +82,6 @@ def _has_any(text: str, keys: tuple[str, ...]) -> bool:
 
 def is_merger_sentence(sentence: str, context_has_commissioner: bool = False) -> bool:
     """True when the sentence speaks of commissioners (here or just before) becoming one organisation."""
-    if not _has_any(sentence, _MERGER_KEYS):
-        return False
     merger = MERGER.search(sentence)
     if not merger:
         return False
