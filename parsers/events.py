@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import ClassVar
 
 import ahocorasick
 
@@ -16,9 +17,9 @@ class Gated:
     All gates' words go into one Aho–Corasick automaton; a sentence is scanned once for every word present.
     """
 
-    registry: list[Gated] = []
-    _automaton: ahocorasick.Automaton | None = None
-    _last: tuple[str, frozenset[str]] = ("", frozenset())
+    registry: ClassVar[list[Gated]] = []
+    _automaton: ClassVar[ahocorasick.Automaton | None] = None
+    _last: ClassVar[tuple[str, frozenset[str]]] = ("", frozenset())
 
     def __init__(self, pattern: re.Pattern[str], keys: tuple[str, ...]):
         self.pattern = pattern

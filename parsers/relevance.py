@@ -28,20 +28,20 @@ MERGER = _Keyed([
     (("merg",), r"\bmerg(?:e|er|ers|ed|es|ing)\b"),
     (("amalgamat", "consolidat", "dissol"), r"\bamalgamat\w*|\bconsolidat\w*|\bdissol(?:ve|ution|ving|ved)\b"),
     (("single", "strategic commission"),
-     r"\bsingle[- ](?:strategic[- ])?commission\w*|\bstrategic commission(?:er|ing (?:organisation|function|group|body))"
+     (r"\bsingle[- ](?:strategic[- ])?commission\w*|\bstrategic commission(?:er|ing (?:organisation|function|group|body))"
      rf"|\bsingle (?:new |statutory )?(?:{_BODY}|organisation|statutory body|NHS body)\b"
-     r"|\bsingle (?:NHS )?commissioner\b"),
+     r"|\bsingle (?:NHS )?commissioner\b")),
     (("one ",), rf"\bone (?:{_BODY}|(?:NHS )?commissioner)\b"),
     (("new ", "combined "), rf"\bnew (?:single |combined |merged )?{_BODY}\b|\bcombined {_BODY}\b"),
     (("cluster",), r"\bcluster(?:s|ed|ing)?\b"),
-    (("join", "together"), r"\bjoin(?:ing)? (?:together|forces)\b|\bcom(?:e|ing) together (?:to form|as)\b"
-                           r"|\b(?:bring(?:s|ing)?|brought) together (?:NHS\b|the (?:\w+ )?(?:CCGs|ICBs))"),
+    (("join", "together"), (r"\bjoin(?:ing)? (?:together|forces)\b|\bcom(?:e|ing) together (?:to form|as)\b"
+                           r"|\b(?:bring(?:s|ing)?|brought) together (?:NHS\b|the (?:\w+ )?(?:CCGs|ICBs))")),
     (("streamlin", "sco"), r"\bstreamlin\w+ commissioning\b|\bSCO\b"),
     (("form", "becom", "creat"),
-     r"\b(?:will|to|would|shall|and|CCGs|ICBs)\s+(?:\w+\s+)?(?:form|become|create)\s+(?:a |one |the )?(?:single |new |combined )?"
-     rf"(?:NHS\b|{_BODY})"),
-    (("replaced",), r"\b(?:be|been|being|were|was) replaced by (?:a |one |the )?(?:single |new )?(?:NHS\b|CCG|ICB|organisation"
-                    r"|commissioner)"),
+     (r"\b(?:will|to|would|shall|and|CCGs|ICBs)\s+(?:\w+\s+)?(?:form|become|create)\s+(?:a |one |the )?(?:single |new |combined )?"
+     rf"(?:NHS\b|{_BODY})")),
+    (("replaced",), (r"\b(?:be|been|being|were|was) replaced by (?:a |one |the )?(?:single |new )?(?:NHS\b|CCG|ICB|organisation"
+                    r"|commissioner)")),
     (("into ",), r"\binto (?:one|two|three|four|a single)\b"),
 ])
 
