@@ -25,8 +25,16 @@ FILE_ONLY = {"file_only": True}
 
 
 def _for_console(record: logging.LogRecord) -> bool:
-    """Tracebacks go to the log file only; on the console the failing command's own one line says why."""
-    return record.exc_info is None and not getattr(record, "file_only", False)
+    return not getattr(record, "file_only", False)
+
+
+class _BriefFormatter(logging.Formatter):
+    """One line per record on the console; tracebacks go to the log file only."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        brief = logging.makeLogRecord({**record.__dict__, "exc_info": None, "exc_text": None, "stack_info": None})
+        line = super().format(brief)
+        return f"{line} (traceback in the log file)" if record.exc_info else line
 
 
 def log_file(paths: DataPaths) -> Path:
@@ -58,7 +66,7 @@ def setup_logging(paths: DataPaths, console: bool = True, verbose: bool = False)
     _installed.append(file_handler)
     if console:
         console_handler = logging.StreamHandler(sys.stderr)
-        console_handler.setFormatter(logging.Formatter(CONSOLE_FORMAT, datefmt="%H:%M:%S"))
+        console_handler.setFormatter(_BriefFormatter(CONSOLE_FORMAT, datefmt="%H:%M:%S"))
         console_handler.addFilter(_for_console)
         console_handler.setLevel(logging.DEBUG if verbose else logging.INFO)
         _installed.append(console_handler)

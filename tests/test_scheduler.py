@@ -339,16 +339,19 @@ def test_logs_go_to_a_rotating_file_and_briefly_to_the_console(
         raise RuntimeError("disk full")
     except RuntimeError:
         log.exception("run failed")
+        log.exception("run failed, said by the command itself", extra=FILE_ONLY)
     handlers = logging.getLogger("ccgwatch").handlers
     assert [type(h) for h in handlers] == [logging.handlers.RotatingFileHandler, logging.StreamHandler]
     for handler in handlers:
         handler.flush()
     console = capsys.readouterr().err.splitlines()
-    assert [line.split(" ", 1)[1] for line in console] == ["INFO run started"]
+    assert [line.split(" ", 1)[1] for line in console] == [
+        "INFO run started", "ERROR run failed (traceback in the log file)"
+    ]
     written = path.read_text()
     assert written.count("run started") == 1
     assert f"WARNING {os.getpid()} ccgwatch.test: run 1 interrupted" in " ".join(written.split())
-    assert "RuntimeError: disk full" in written
+    assert written.count("RuntimeError: disk full") == 2
     reset_logging()
     assert logging.getLogger("ccgwatch").handlers == []
     assert logging.getLogger("ccgwatch").propagate

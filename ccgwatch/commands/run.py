@@ -214,7 +214,7 @@ def run_now(
                     raise RunInterrupted(f"run interrupted: {error}", stopping.stop_signal()) from None
                 raise RunFailed(f"run failed: {error}") from None
             except Exception as error:  # one line for the operator, the traceback in the log
-                log.exception("run failed")
+                log.exception("run failed", extra=FILE_ONLY)
                 reason = str(error).splitlines()[0] if str(error) else type(error).__name__
                 _record_failure(paths, reason)
                 raise RunFailed(f"run failed: {reason} (details in the log)") from None
