@@ -7,7 +7,8 @@ import datetime as dt
 import pytest
 
 from parsers.register import load_register
-from warehouse.derive import Claim, ExtractedEvent, Organisations, derive_groupings
+from warehouse.derive import derive_groupings
+from warehouse.facts import Claim, ExtractedEvent, Organisations
 
 STAFFS = ("04Y", "05D", "05G", "05Q", "05V", "05W")
 KENT = ("09C", "09E", "09J", "09W", "10A", "10D", "10E", "99J")
