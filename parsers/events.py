@@ -85,7 +85,8 @@ PATTERNS: dict[EventType, re.Pattern[str]] = {
         rf"did not (?:approve|support|back|authorise)|not approved)\b(?! to comment)"
         rf"|\b(?:application|bid|request|merger)\w*\s+(?:\w+\s+){{0,6}}(?:was|were|has been|have been|had been)\s+(?:rejected|turned down|refused|"
         rf"declined|blocked|unsuccessful|not approved)\b(?:\s+by\s+{NHSE})?"
-        rf"|\brejected by {NHSE}|\brefused (?:permission|approval|authorisation)\b",
+        rf"|\brejected by {NHSE}|\brefused (?:permission|approval|authorisation)\b"
+        rf"|\b(?:application|bid|request|merger|proposal)\w*\s+(?:could|would|can|will) not be (?:supported|approved|agreed)\b",
         re.IGNORECASE),
     EventType.WITHDRAWAL: re.compile(
         r"\b(?:withdr[ae]w[n]?|withdrawing|dropped|abandon(?:ed|s|ing)?|scrapped|ditched|shelved|called off|ruled out"
@@ -157,7 +158,8 @@ PATTERNS: dict[EventType, re.Pattern[str]] = {
     EventType.MEETING: re.compile(
         r"\b(?:extraordinary|special|annual general|general|board|governing body|committee|joint|scrutiny|members'?|membership)"
         r"\s+meetings?\b|\bmeeting (?:of|in common)\b|\bmeetings? in public\b|\bDecided at meeting\b|\bDate of decision\b"
-        r"|\bmeet (?:in common |in public |again |jointly )?on\b|\bmeet (?:in common|in public|jointly)\b|\bnext meeting\b",
+        r"|\bmeet (?:in common |in public |again |jointly )?on\b|\bmeet (?:in common|in public|jointly)\b|\bnext meeting\b"
+        r"|\bat (?:their|its|a|the next) meetings? (?:in|on)\b",
         re.IGNORECASE),
     EventType.EFFECTIVE: re.compile(
         r"\b(?:formally |officially |legally )?(?:merged|came into (?:being|existence|effect)|was (?:formally |officially )?"
@@ -235,9 +237,10 @@ ADVICE = Gated(re.compile(r"(?<!\bbe )(?<!\bbeen )(?<!\bbeing )(?<!\bwere )(?<!\
 # An option among others, or a step that "would require" something, is not yet a proposal.
 NOT_PROPOSED = Gated(re.compile(r"\b(?:one|a|another|an) (?:potential |possible )?option\b|\bwould (?:require|need|have to)\b"
                           r"|\bany (?:application|proposal)\b|\bno (?:final )?decisions?\b", re.IGNORECASE), ('option', 'would', 'any ', 'no '))
-VOTE_CLOSED = Gated(re.compile(r"\b(?:vot\w+|ballot\w*|poll)\s+(?:\w+\s+){0,6}?(?:closed|ended|took place|was held|were counted|"
+VOTE_CLOSED = Gated(re.compile(r"\b(?:vot\w+|ballot\w*|poll)\s+(?:\w+\s+){0,12}?(?:closed|ended|took place|was held|were counted|"
                          r"concluded|finished)\b|\b(?:received|announced|published|declared) the results? of the (?:\w+\s+){0,2}"
-                         r"(?:votes?|ballots?)", re.IGNORECASE), ('vot', 'ballot', 'poll', 'result'))
+                         r"(?:votes?|ballots?)|\bresults? of the (?:\w+\s+){0,3}(?:votes?|ballots?)\b.{0,240}?\b(?:were|was|have been|has been)"
+                         r" (?:published|announced|declared|received|confirmed)", re.IGNORECASE), ('vot', 'ballot', 'poll', 'result'))
 APPLY_DECISION = Gated(re.compile(r"\b(?:to (?:submit|make|send|lodge)\s+(?:\w+\s+){0,3}?application|to apply\b|that an application be)",
                             re.IGNORECASE), ('appl',))
 PLANNED_EFFECTIVE = Gated(re.compile(
@@ -407,6 +410,8 @@ def classify(sentence: str) -> list[Cue]:
             cues.append(Cue(EventType.MEMBER_VOTE, vote.start(), vote.end(), Body.GP_MEMBERS, None, "date_only"))
     # "GP members had voted in favour and that the governing bodies had agreed to apply": both steps, in two clauses.
     separate = governing and (not vote_told or clause_of(governing.start()) != clause_of(vote.start()))
+    if separate and CLAUSE_BREAK.search(governing.group(0)):
+        separate = False  # "The CCGs submitted their application, after GP members voted": no board decided anything
     if separate and not _overlaps(governing, found.get(EventType.APPROVAL)) and not (
             {EventType.WITHDRAWAL, EventType.DEFERRAL, EventType.REJECTION} & {c.type for c in cues}):
         # "The CCGs have decided not to proceed" is the withdrawal itself; "NHS England approved" is not a board's decision.

@@ -215,8 +215,8 @@ def _assign_dates(cues: list[Cue], sentence: Sentence, dates: list[DateMention],
         lead = sentence.text[max(0, local - 30):local]
         # "by March 2018" dates a decision already taken; "by April 2020" in a plan is a deadline or a target.
         ahead = _LOOKING_AHEAD.search(sentence.text) is not None
-        lead_words = r"from|by|until|commenc\w*(?: in)?|effective|before|deadline of|target(?: date)? of" if ahead else \
-            r"from|until|commenc\w*(?: in)?|effective|before|deadline of|target(?: date)? of"
+        lead_words = r"from|by|until|commenc\w*(?: in)?|effective|before|deadline of|target(?: date)? of|to merge" if ahead \
+            else r"from|until|commenc\w*(?: in)?|effective|before|deadline of|target(?: date)? of|to merge"
         targetish = bool(re.search(rf"\b(?:{lead_words})\s+(?:the\s+)?$", lead, re.IGNORECASE)) or mention.date.value == target
         if re.search(r"\bpublished (?:in|on)\s+$", lead, re.IGNORECASE):
             continue  # "the blueprint published in May 2025" dates a document, not a step
@@ -476,14 +476,16 @@ def _successor(draft: _Draft, register: Register) -> None:
 def _local_member(sentence: str, grouping: Grouping, register: Register, on: dt.date | None) -> str | None:
     """The one member a per-CCG result is about: "In Wolverhampton, 35% of practices voted in favour"."""
     text = re.sub(r"[-–]", " ", sentence.lower().replace("&", "and"))
-    found: list[tuple[int, str]] = []
+    found: dict[str, str] = {}
     for code in grouping.members:
         org = register.get(code)
         core = name_core(org.name) if org else ""
         if core and re.search(rf"\b{re.escape(core)}\b", text):
-            found.append((len(core), code))
-    # "South East Staffordshire and Seisdon Peninsula" also contains "East Staffordshire": the longest name wins.
-    return max(found)[1] if found else None
+            found[core] = code
+    # "South East Staffordshire and Seisdon Peninsula" also contains "East Staffordshire": the longer name wins;
+    # but a sentence naming several members ("70% in Bedfordshire, 61% in Luton") is not one member's result.
+    named = [code for core, code in found.items() if not any(core != other and core in other for other in found)]
+    return named[0] if len(named) == 1 else None
 
 
 def _place_members(page: _Page, draft: _Draft, register: Register) -> None:
