@@ -126,7 +126,9 @@ PATTERNS: dict[EventType, re.Pattern[str]] = {
         r"|\b\d+\s+(?:\w+\s+)?(?:in favour|against)\b",
         re.IGNORECASE),
     EventType.GOVERNING_BODY_DECISION: re.compile(
-        r"\b(?:governing bod(?:y|ies)|boards?(?! of (?:NHS England|directors of the trust))|the CCGs|all (?:\w+ )?CCGs|each CCG)"
+        r"(?<!members of )(?<!majority of )(?<!practices in )(?<!practices of )"
+        r"\b(?:governing bod(?:y|ies)|boards?(?! of (?:NHS England|directors of the trust))|the CCGs|all (?:\w+ )?CCGs|each CCG"
+        r"|(?:two|three|four|five|six|seven|eight|nine|ten|\d+) (?:of the (?:\w+ )?)?CCGs)"
         r",?\s+(?:(?!that\b)[\w’'-]+,?\s+){0,24}?"
         r"(?:have |has |had )?(?:unanimously |formally |each |all |now )?(?:agreed|approved|voted|decided|supported|endorsed|ratified|"
         r"rejected|resolved|recommended|backed|signed off|made a recommendation|gave (?:their|its) (?:support|approval|backing))\b"
@@ -397,7 +399,10 @@ def classify(sentence: str) -> list[Cue]:
     if vote_told:
         clause_text = clause_of(vote.start()) if len(spans) > 1 else sentence
         clause = _mood(clause_text)
-        outcome = _vote_outcome(clause_text) or _vote_outcome(sentence)
+        # "The result is due to be announced, but members have voted against": a vote told in the past tense wins.
+        past = None if PAST_VOTE.search(clause_text) else PAST_VOTE.search(sentence)
+        outcome = _vote_outcome(clause_of(past.start())) if past else None
+        outcome = outcome or _vote_outcome(clause_text) or _vote_outcome(sentence)
         stated = outcome is not None and (outcome is Outcome.PENDING or not (clause.hedged and not _present_perfect(clause_text)))
         if stated and not clause.conditional and (not clause.negated or outcome is Outcome.AGAINST or AGAINST.search(clause_text)):
             # Merger votes are GP members' votes unless the sentence says a governing body or board voted.

@@ -648,7 +648,9 @@ def _read_events(page: _Page, groupings: list[Grouping], kept: dict[int, int],
                 targets = list(range(len(groupings)))
         if labelled:
             day = labelled[0]
-            detail = sentence.text[day.end - sentence.start:].strip(" -–:") or sentence.text[:day.start - sentence.start]
+            detail = sentence.text[day.end - sentence.start:].strip(" -–:")
+            if not detail and not _LABELLED_MEETING.match(sentence.text):
+                detail = sentence.text[:day.start - sentence.start]  # "Minutes of the meeting held on ..."
             events.append(Event(grouping=number, type=EventType.MEETING, evidence=sentence.text,
                                 date=day.date.value, body=None, detail=detail.strip(" -–:")))
             if _LABELLED_MEETING.match(sentence.text) or not page.in_context[index]:
