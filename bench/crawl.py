@@ -227,6 +227,9 @@ def main() -> None:
               f"{result['items']:>7}{result['not_modified']:>6}{result['max_rss_mb']:>9.0f}")
     bare, full, again = results
     print(f"ratio full/bare pages/s: {full['rate'] / bare['rate']:.2f}   re-crawl/bare: {again['rate'] / bare['rate']:.2f}")
+    print("BENCH " + json.dumps({"name": "crawl", "bare_pages_per_s": round(bare["rate"], 1),  # for bench/run_all.py
+                                 "full_pages_per_s": round(full["rate"], 1), "recrawl_pages_per_s": round(again["rate"], 1),
+                                 "peak_mb": round(max(r["max_rss_mb"] for r in results), 1)}))
 
 
 if __name__ == "__main__":

@@ -276,6 +276,8 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps({"documents": len(labels), "relevant": n_relevant, "fields": figures}, indent=2))
     else:
         print_table(totals, len(labels), n_relevant)
+        print("BENCH " + json.dumps({"name": "extraction_quality", "documents": len(labels),  # for bench/run_all.py
+                                     **{f"{name}_f1": round(t.f1, 3) for name, t in totals.items()}}))
     if args.verbose:
         print_worst(scores, args.worst)
     return 0

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import html
+import json
 import sys
 import time
 from pathlib import Path
@@ -72,6 +73,7 @@ def main() -> None:
     print(f"register warm-up (once per process): {warm * 1000:.0f} ms")
     print(f"{len(docs)} documents, mean {mean_size / 1000:.1f} KB, {relevant} relevant")
     print(f"page_text + extract: {elapsed:.2f} s CPU, {len(docs) / elapsed:.0f} docs/s, {elapsed / len(docs) * 1000:.2f} ms/doc")
+    print("BENCH " + json.dumps({"name": "extraction_speed", "docs_per_s": round(len(docs) / elapsed, 1)}))  # run_all.py
 
 
 if __name__ == "__main__":

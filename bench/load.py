@@ -125,6 +125,8 @@ def main() -> None:
     print(f"parsing with the real parsers: {figures.parsed + figures.errors} documents in {parse_seconds:.2f} s "
           f"({(figures.parsed + figures.errors) / parse_seconds:,.0f} docs/s)")
     print(f"derive (rebuild groupings from {figures.parsed} parsed documents): {derive_seconds:.2f} s")
+    print("BENCH " + json.dumps({"name": "load", "rows": rows, "ingest_rows_per_s": round(rows / ingest),  # run_all.py
+                                 "bulk_rows_per_s": round(rows / bulk)}))
 
 
 if __name__ == "__main__":

@@ -12,6 +12,7 @@ first's by both measures (target at most 10%: conditional requests turn unchange
 from __future__ import annotations
 
 import argparse
+import json
 import shutil
 import tempfile
 import time
@@ -104,6 +105,8 @@ def main() -> None:
         print(f"{measure} ratio, re-run / first: {ratio:.1%} (target <= 10%)")
     added = f"{second['new_facts']} new, {second['changed_facts']} changed"
     print(f"facts added by the re-run: {added} (target 0)")
+    print("BENCH " + json.dumps({"name": "recrawl", "first_bytes": first["bytes"], "rerun_bytes": second["bytes"],  # run_all
+                                 "first_wire_bytes": first["wire_bytes"], "rerun_wire_bytes": second["wire_bytes"]}))
 
 
 if __name__ == "__main__":

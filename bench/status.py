@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import json
 import statistics
 import sys
 import tempfile
@@ -95,6 +96,8 @@ def main() -> None:
     print(f"ccgwatch status --format csv (all rows):                 median {csv_ms:6.1f} ms, best {csv_best:6.1f} ms")
     print(f"ccgwatch status table for people (rich, all rows):       {table_ms:8.1f} ms  (a table is for people; "
           "programs use csv/json)")
+    print("BENCH " + json.dumps({"name": "status", "events": args.events, "query_ms": round(query_ms, 1),  # run_all.py
+                                 "csv_ms": round(csv_ms, 1)}))
 
 
 if __name__ == "__main__":
