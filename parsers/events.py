@@ -91,7 +91,7 @@ PATTERNS: dict[EventType, re.Pattern[str]] = {
     EventType.WITHDRAWAL: re.compile(
         r"\b(?:withdr[ae]w[n]?|withdrawing|dropped|abandon(?:ed|s|ing)?|scrapped|ditched|shelved|called off|ruled out"
         r"|pulled out|pull out|walked away|decided (?:not|against) (?:to )?(?:proceed|pursu|go(?:ing)? ahead|merg)\w*"
-        r"|(?:will|would) not (?:now )?(?:proceed|go ahead|be pursued|pursue)|no longer (?:be )?(?:proceed|pursu|go(?:ing)? ahead|plan)\w*"
+        r"|(?:will|would) (?:now )?not (?:now )?(?:proceed|go ahead|be pursued|pursue|happen|take place)|no longer (?:be )?(?:proceed|pursu|go(?:ing)? ahead|plan)\w*"
         r"|not (?:be )?(?:proceeding|going ahead)|(?:plans|proposals?|merger) (?:has|have) been (?:dropped|abandoned|scrapped))\b",
         re.IGNORECASE),
     EventType.DEFERRAL: re.compile(
@@ -182,7 +182,8 @@ PATTERNS: dict[EventType, re.Pattern[str]] = {
 
 # Words without which a pattern cannot match (lower case; the sentence is padded with spaces).
 _PATTERN_KEYS: dict[EventType, tuple[str, ...]] = {
-    EventType.REJECTION: ("reject", "turned down", "refus", "declin", "block", "veto", "did not", "not approved", "unsuccessful"),
+    EventType.REJECTION: ("reject", "turned down", "refus", "declin", "block", "veto", "did not", "not approved", "unsuccessful",
+                          "not be "),
     EventType.WITHDRAWAL: ("withdr", "drop", "abandon", "scrap", "ditch", "shelv", "called off", "ruled out", "pull",
                            "walked away", "decided", "not ", "no longer"),
     EventType.DEFERRAL: ("defer", "postpon", "pause", "hold", "put back", "pushed back", "delay", " ice", "long grass",
@@ -295,6 +296,8 @@ def _vote_outcome(sentence: str) -> Outcome | None:
     return None
 
 
+SUBJECT_TO_CONDITIONS = re.compile(r"\bsubject to (?:a (?:number|series|set) of |some |several |certain |)"
+                                   r"(?:conditions|undertakings)\b", re.IGNORECASE)
 START_VERB = re.compile(r"\b(?:start|began|begun|begin|launch|open|run|ran|kick|went live|go live|commenc)\w*", re.IGNORECASE)
 END_VERB = re.compile(r"\b(?:clos|end|conclud|finish|until|deadline)\w*", re.IGNORECASE)
 CLAUSE_BREAK = re.compile(r";\s+|,?\s+(?:and|but) that\s+|,\s+and\s+(?=(?:the\s+|a\s+)?[A-Z\w]+\s+(?:\w+\s+){0,6}?"
@@ -329,6 +332,8 @@ class _Mood:
 
 
 def _mood(text: str) -> _Mood:
+    # "approved subject to conditions" is a (conditional) approval, not a hedge.
+    text = SUBJECT_TO_CONDITIONS.sub("", text)
     return _Mood(bool(CONDITIONAL.search(text)), bool(HEDGE.search(text)), bool(NEGATION.search(text)),
                  bool(FUTURE.search(text)), bool(MODAL.search(text)))
 
@@ -371,12 +376,15 @@ def classify(sentence: str) -> list[Cue]:
                 start, end = verb.span()
         cues.append(Cue(kind, start, end, body, outcome, flag))
 
-    if EventType.REJECTION in found and mood(EventType.REJECTION).decisive:
+    rejection = found.get(EventType.REJECTION)
+    if rejection and (mood(EventType.REJECTION).decisive or (
+            "not be" in rejection.group(0) and not mood(EventType.REJECTION).conditional)):
         add(EventType.REJECTION, Body.OTHER, Outcome.AGAINST)
     for kind in (EventType.WITHDRAWAL, EventType.DEFERRAL):
         if kind in found:
+            # "Plans to merge have been put on hold": "plans to" does not hedge a setback, only would/could/may do.
             clause = mood(kind)
-            if not clause.hedged and not clause.conditional and not _negated_near(sentence, found[kind].start()):
+            if not clause.modal and not clause.conditional and not _negated_near(sentence, found[kind].start()):
                 add(kind)
     if EventType.APPROVAL in found and mood(EventType.APPROVAL).decisive and EventType.REJECTION not in found:
         add(EventType.APPROVAL, Body.OTHER, Outcome.FOR)
