@@ -33,6 +33,7 @@ from typing import Any
 
 from scrapy import Request, signals
 from scrapy.exceptions import DontCloseSpider
+from scrapy_redis.dupefilter import RFPDupeFilter
 from scrapy_redis.queue import PriorityQueue
 from scrapy_redis.scheduler import Scheduler
 
@@ -77,17 +78,13 @@ def frontier_key(run_id: str, source_id: str) -> str:
 def frontier_settings(redis_url: str, run_id: str, source_id: str, worker_id: str,
                       worker_ttl: float | None = None) -> dict[str, Any]:
     """Scrapy settings that put one source's crawl on the shared frontier of a run, as this worker."""
-    key = frontier_key(run_id, source_id)
     ttl = worker_ttl or float(os.environ.get("CCGWATCH_WORKER_TTL") or DEFAULT_WORKER_TTL)
     return {
         "SCHEDULER": "spiders.redis_frontier.AckingScheduler",
-        "SCHEDULER_QUEUE_CLASS": "spiders.redis_frontier.AckingQueue",
         "DUPEFILTER_CLASS": "scrapy_redis.dupefilter.RFPDupeFilter",
-        "SCHEDULER_QUEUE_KEY": f"{key}:requests",
-        "SCHEDULER_DUPEFILTER_KEY": f"{key}:seen",
         "SCHEDULER_PERSIST": True,  # the frontier is shared: one worker finishing must not clear it
         "REDIS_URL": redis_url,
-        "CCGWATCH_FRONTIER": key,
+        "CCGWATCH_FRONTIER": frontier_key(run_id, source_id),
         "CCGWATCH_WORKER_ID": worker_id,
         "CCGWATCH_WORKER_TTL": ttl,
     }
@@ -184,7 +181,11 @@ class AckingScheduler(Scheduler):
         scheduler = super().from_crawler(crawler)
         scheduler.crawler = crawler
         settings = crawler.settings
+        # CCGWATCH_FRONTIER names every key of the frontier (so `scrapy crawl` and Scrapyd need one setting);
+        # without it the keys are scrapy-redis's, per spider name.
         scheduler.frontier = settings.get("CCGWATCH_FRONTIER") or scheduler.queue_key.rsplit(":", 1)[0]
+        scheduler.queue_key = f"{scheduler.frontier}:requests"
+        scheduler.dupefilter_key = f"{scheduler.frontier}:seen"
         scheduler.worker_id = settings.get("CCGWATCH_WORKER_ID") or new_worker_id()
         scheduler.worker_ttl = settings.getfloat("CCGWATCH_WORKER_TTL", DEFAULT_WORKER_TTL)
         scheduler.in_flight = {}  # token -> "downloading" | "scraping"
@@ -197,10 +198,12 @@ class AckingScheduler(Scheduler):
 
     def open(self, spider: Any) -> None:
         self.spider = spider
+        self.frontier = self.frontier % {"spider": spider.name}
         self.queue = AckingQueue(self.server, spider, self.queue_key, self.serializer, frontier=self.frontier,
                                  worker_id=self.worker_id)
-        if not self.df:
-            self.df = self.dupefilter_from_spider(spider)
+        # Always the shared filter: Scrapy's default DUPEFILTER_CLASS (in memory) would let workers refetch.
+        self.df = RFPDupeFilter(self.server, key=self.dupefilter_key % {"spider": spider.name},
+                                debug=spider.settings.getbool("DUPEFILTER_DEBUG"))
         self.queue.beat(self.worker_ttl)
         self.start_heartbeat()
         recovered = self.queue.recover_dead_workers()
@@ -211,11 +214,6 @@ class AckingScheduler(Scheduler):
         self.watch_scraper()
         self.crawler.signals.connect(self.spider_idle, signal=signals.spider_idle)
         self.crawler.signals.connect(self.flush_feeds, signal=signals.item_scraped)
-
-    def dupefilter_from_spider(self, spider: Any) -> Any:
-        from scrapy.utils.misc import load_object
-
-        return load_object(self.dupefilter_cls).from_spider(spider)
 
     def start_heartbeat(self) -> None:
         from twisted.internet import task

@@ -202,6 +202,7 @@ def test_a_worker_killed_mid_crawl_loses_nothing_a_restarted_worker_finishes(
         doomed.wait(timeout=30)
         orphaned = sum(_frontier_keys(redis_url, "killed", "processing").values())
         assert orphaned >= 1  # what plain scrapy-redis would have lost
+        web.httpd.delay = 0.02  # the restarted worker need not be slow
         _finish(_start_worker(paths, redis_url, "killed"))
     finally:
         web.httpd.delay = 0.0
