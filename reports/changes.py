@@ -20,10 +20,12 @@ WHERE f.seen_at > ?
 ORDER BY f.seen_at, f.kind DESC, f.summary
 """
 
+# The end of a run: the last fact it logged or when it finished; reparse runs exist in fact_log only.
 RUN_END = """
-SELECT greatest(max(f.seen_at), any_value(r.finished_at), any_value(r.started_at))
-FROM crawl_runs AS r LEFT JOIN fact_log AS f ON f.run_id = r.run_id
-WHERE r.run_id = ?
+SELECT greatest(
+    (SELECT max(seen_at) FROM fact_log WHERE run_id = $run),
+    (SELECT max(coalesce(finished_at, started_at)) FROM crawl_runs WHERE run_id = $run)
+)
 """
 
 ATOM = "http://www.w3.org/2005/Atom"
@@ -36,7 +38,7 @@ def since_moment(con: duckdb.DuckDBPyConnection, since: str) -> dt.datetime:
         return dt.datetime.fromisoformat(since)
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2})?Z?", since):
         return dt.datetime.fromisoformat(since.removesuffix("Z"))
-    row = con.execute(RUN_END, [since]).fetchone()
+    row = con.execute(RUN_END, {"run": since}).fetchone()
     if row is None or row[0] is None:
         raise UserError(f"--since {since!r} is neither a date (YYYY-MM-DD) nor a run id (see `ccgwatch runs`)")
     return row[0]

@@ -74,6 +74,10 @@ def test_reparse_rebuilds_the_same_facts_without_any_feed(loaded, capsys):
     code, out, _ = cli(capsys, "reparse", "--data", str(loaded.root))
     assert code == 0 and "3 parsed (0 unreadable), 0 new facts, 0 changed" in out
     assert status(capsys, loaded) == before
+    reparse_run = out.split(":", 1)[0].removeprefix("run ")
+    code, out, _ = cli(capsys, "changes", "--since", reparse_run, "--data", str(loaded.root), "--format", "csv",
+                       "--atom", str(loaded.root / "changes.atom"))
+    assert (code, out) == (0, "seen_at,run_id,change,kind,grouping,summary,source_url\r\n")
 
 
 def test_loading_the_same_feed_again_changes_nothing(loaded, capsys):

@@ -15,7 +15,7 @@ from warehouse.bulk import insert_rows
 from warehouse.db import working
 from warehouse.parsing import PageParser, parse_documents
 from warehouse.queries import query
-from warehouse.runs import ensure_run, refresh_run_figures
+from warehouse.runs import ensure_run, refresh_run_figures, utc_now
 
 
 @dataclass
@@ -140,10 +140,17 @@ def reparse(paths: DataPaths, parse: PageParser | None = None, run_id: str | Non
     started = time.perf_counter()
     summary = LoadSummary(run_id=run_id or f"reparse-{new_run_id()}")
     with working(paths.working_db) as con:
+        # recorded as a run that fetched nothing, so `changes --since` and `runs` know it
+        ensure_run(con, summary.run_id)
         documents = con.execute(_sql("all_documents")).fetchall()
         figures = parse_documents(con, paths.raw_store, documents, parse)
         summary.parsed, summary.parse_errors = figures.parsed, figures.errors
         changes = rebuild(con, run_id=summary.run_id)
         summary.new_facts, summary.changed_facts = changes.new_facts, changes.changed_facts
+        con.execute(
+            "UPDATE crawl_runs SET finished_at = ?, outcome = 'ok', notes = ? WHERE run_id = ?",
+            [utc_now(), f"reparse: the parsers re-read {len(documents)} stored pages; nothing was fetched",
+             summary.run_id],
+        )
     summary.seconds = time.perf_counter() - started
     return summary
