@@ -81,7 +81,6 @@ _MINUTES_HEADER = re.compile(r"\bminutes of the meeting\b|\bmeeting held\b|\bboa
 _DECISIONS = (EventType.GOVERNING_BODY_DECISION, EventType.WITHDRAWAL, EventType.DEFERRAL, EventType.APPROVAL,
               EventType.REJECTION, EventType.APPLICATION)
 _LIST_ITEM = re.compile(r"^[-•·*–▪]\s")
-_VOTE_FIGURES = re.compile(r"%|per ?cent|majority|threshold|two[- ]thirds", re.IGNORECASE)
 _ALL_GROUPINGS = re.compile(r"\b(?:organisations|new CCGs|new ICBs|both|all (?:\w+ )?(?:merging )?(?:CCGs|ICBs|mergers)|each of the"
                             r"|(?:two|three|four|five) mergers|into (?:two|three|four)|\d+ (?:applications|mergers)"
                             r"|the mergers|applications from)\b",
@@ -277,7 +276,7 @@ def _read_sentences(page: _Page) -> list[_Draft]:
         loose = _sentence_codes(own, loose=True)
         stated = _stated_count(sentence.text)
         is_list_item = bool(index and page.sentences[index - 1].text.endswith(":") or re.match(r"^[-•·*–]\s", sentence.text))
-        excluded = set(codes) if _NOT_MEMBER.search(sentence.text) and len(codes) <= 2 else set()
+        excluded = set(codes) if codes and len(codes) <= 2 and _NOT_MEMBER.search(sentence.text) else set()
         if excluded:
             # "NHS Bassetlaw CCG is not part of this proposal."
             for draft in drafts:
@@ -527,7 +526,7 @@ def extract(page: PageText) -> Extraction:
     for index, sentence in enumerate(sentences):
         # A commissioner named in the last few sentences still frames "They propose to merge".
         recent = any(named[max(0, index - 3):index])
-        merger = is_merger_sentence(sentence.text, recent)
+        merger = is_merger_sentence(sentence.text, recent, named[index])
         # On a page about a hospital or practice merger, only an outright commissioner merger counts.
         reading.merger.append(merger and (not other_story or bool(EXPLICIT.search(sentence.text))))
     if not any(reading.merger):
@@ -657,7 +656,9 @@ def _read_events(page: _Page, groupings: list[Grouping], kept: dict[int, int],
                 continue
         if not page.in_context[index]:
             continue
-        stated_threshold = read_vote(sentence.text, False) if _VOTE_FIGURES.search(sentence.text) else None
+        low = sentence.text.lower()
+        figures = "%" in low or "cent" in low or "majority" in low or "threshold" in low or "thirds" in low
+        stated_threshold = read_vote(sentence.text, False) if figures else None
         if stated_threshold is not None and stated_threshold.threshold is not None and stated_threshold.percent_for is None:
             # "needs the support of at least 50% of member practices in each CCG" sets the bar for the results below.
             threshold = stated_threshold.threshold

@@ -4,21 +4,21 @@ from __future__ import annotations
 
 import re
 
+from parsers.gates import Gated
+
 
 class _Keyed:
-    """Several patterns, each tried only when one of its key words is in the (lower-cased) text; earliest match wins."""
+    """Several gated patterns; the earliest match among those whose key words are present wins."""
 
     def __init__(self, parts: list[tuple[tuple[str, ...], str]]):
-        self.parts = [(keys, re.compile(pattern, re.IGNORECASE)) for keys, pattern in parts]
+        self.parts = [Gated(re.compile(pattern, re.IGNORECASE), keys) for keys, pattern in parts]
 
     def search(self, text: str) -> re.Match[str] | None:
-        low = text.lower()
         best = None
-        for keys, pattern in self.parts:
-            if any(key in low for key in keys):
-                match = pattern.search(text)
-                if match and (best is None or match.start() < best.start()):
-                    best = match
+        for part in self.parts:
+            match = part.search(text)
+            if match and (best is None or match.start() < best.start()):
+                best = match
         return best
 
 
@@ -80,12 +80,12 @@ def _has_any(text: str, keys: tuple[str, ...]) -> bool:
     return any(key in low for key in keys)
 
 
-def is_merger_sentence(sentence: str, context_has_commissioner: bool = False) -> bool:
+def is_merger_sentence(sentence: str, context_has_commissioner: bool = False, names: bool | None = None) -> bool:
     """True when the sentence speaks of commissioners (here or just before) becoming one organisation."""
     merger = MERGER.search(sentence)
     if not merger:
         return False
-    names_commissioner = bool(COMMISSIONER.search(sentence))
+    names_commissioner = bool(COMMISSIONER.search(sentence)) if names is None else names
     word = merger.group(0).lower()
     if word.startswith("cluster") and not re.search(r"\bICBs?\b|integrated care boards?", sentence, re.IGNORECASE):
         return False
