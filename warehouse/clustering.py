@@ -9,7 +9,6 @@ from warehouse.facts import Claim, ExtractedEvent, Organisations, partial_date_e
 
 OVERLAP_SLACK = dt.timedelta(days=183)
 
-
 MEMBER_OVERLAP = 0.6  # share of the union two member lists must have in common to be one grouping
 
 

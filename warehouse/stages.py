@@ -24,9 +24,7 @@ POSITIVE_RANK = {
     Status.MERGED: 6,
 }
 
-
 NEGATIVE = {Status.VOTE_AGAINST, Status.REJECTED, Status.DEFERRED, Status.ABANDONED}
-
 
 EVENT_STATUS = {
     EventType.PROPOSAL: Status.PROPOSED,
