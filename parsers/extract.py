@@ -253,6 +253,34 @@ def _assign_dates(cues: list[Cue], sentence: Sentence, dates: list[DateMention],
     return assigned
 
 
+_HEADING_WORDS = re.compile(
+    r"^(?:\d+(?:\.\d+)*[.:)]?\s+)?(?:background|purpose|introduction|summary|update|next steps|what happens next|decision|"
+    r"recommendations?|resolved|minutes|timeline|key dates|questions|answers|faqs?|conclusion|report|options|"
+    r"future arrangements|the proposal|have your say|how to get involved|contact|more information|further information)\b",
+    re.IGNORECASE)
+_ON_TOPIC = re.compile(r"merg|\bCCGs?\b|\bICBs?\b|commission|consult|engag|\bvot|ballot|NHS England|application|cluster"
+                       r"|governing bod|integrated care|together|single|organisation|approv|decision|proposal|meeting|event"
+                       r"|views|your say|involved|public", re.IGNORECASE)
+
+
+def _new_topic(text: str) -> bool:
+    """A headline that moves on ("Council opens new leisure centre", "Item 7: Stroke services review").
+
+    A short line without a full stop, not a list item, byline, label or date line, about none of the merger's words.
+    """
+    if len(text) > 90 or text.endswith((".", "!", "?", ";", ",", "”", '"')) or _LIST_ITEM.match(text):
+        return False
+    numbered = re.match(r"^(?:Item\s+)?\d{1,3}[.:)]?\s+(?=[A-Z])", text)
+    body = text[numbered.end():] if numbered else text
+    if ":" in body or re.search(r"\d", body) or body.startswith("By ") or " | " in body:
+        return False
+    words = body.split()
+    if len(words) < 3 or _HEADING_WORDS.match(body) or _ON_TOPIC.search(body):
+        return False
+    # A headline has a verb or a noun phrase in lower case between its capitalised words.
+    return sum(1 for word in words if word[:1].islower()) >= 2 or bool(numbered)
+
+
 def _read_sentences(page: _Page) -> list[_Draft]:
     """Find the groupings: member sets named in merger sentences, and which grouping each sentence is about."""
     drafts: list[_Draft] = []
@@ -262,6 +290,11 @@ def _read_sentences(page: _Page) -> list[_Draft]:
     for index, sentence in enumerate(page.sentences):
         if page.merger[index]:
             last_merger = index
+        elif index and _new_topic(sentence.text):
+            # A headline or agenda item about something else ("Council opens new leisure centre", "Item 7: Stroke
+            # services") ends the story the merger was told in.
+            last_merger = -10
+            current = None
         # A list carries on the context of the sentence that introduced it ("The results were:").
         continues_list = index > 0 and page.in_context[index - 1] and bool(re.match(r"^[-•·*–]\s", sentence.text)) and (
             page.sentences[index - 1].text.endswith(":") or re.match(r"^[-•·*–]\s", page.sentences[index - 1].text))

@@ -264,3 +264,13 @@ def test_cli_summary_and_bad_date(capsys: pytest.CaptureFixture[str]) -> None:
     out = capsys.readouterr().out
     assert "Coventry and Warwickshire: 05A, 05H, 05R (3 stated); status proposed" in out
     assert main(["extract", str(PAGES / "coventry_scrutiny_agenda_item.txt"), "--published", "June"]) == 2
+
+
+def test_a_later_story_on_the_page_adds_no_steps() -> None:
+    text = ("Health news round-up\n\nGP members have voted against plans to merge the six CCGs in Staffordshire.\n"
+            "Stroke services review goes ahead\n"
+            "The hospital trust board approved the plans on 3 June 2019. A consultation on stroke services ran from "
+            "May to July 2019, and a public meeting was held on 12 June 2019.")
+    result = extract(PageText(title="Health news round-up", text=text, published=PartialDate("2019-09-10")))
+    assert [str(g.status) for g in result.groupings] == ["vote_against"]
+    assert [(str(e.type), str(e.outcome)) for e in result.events] == [("member_vote", "against")]
