@@ -41,11 +41,31 @@ def status_rows(con: duckdb.DuckDBPyConnection) -> list[tuple]:
     ]
 
 
-def print_status(paths: DataPaths, output_format: str = "table", out: TextIO | None = None) -> int:
-    """Print the status table from the published snapshot; returns the number of groupings."""
+def _wanted(row: tuple, status: str | None, place: str | None) -> bool:
+    if status and row[3] != status:
+        return False
+    if place:
+        place = place.lower()
+        return place in row[0].lower() or place in (row[2] or "").lower() or any(
+            place in member.lower() for member in row[1]
+        )
+    return True
+
+
+def print_status(
+    paths: DataPaths,
+    output_format: str = "table",
+    out: TextIO | None = None,
+    status: str | None = None,
+    place: str | None = None,
+) -> int:
+    """Print the status table from the published snapshot; returns the number of groupings printed.
+
+    `status` keeps one status; `place` keeps groupings whose label, area or a member's code or name contains it.
+    """
     con = connect_published(paths)
     try:
-        rows = status_rows(con)
+        rows = [row for row in status_rows(con) if _wanted(row, status, place)]
     finally:
         con.close()
     if output_format == "table":

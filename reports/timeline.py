@@ -10,11 +10,12 @@ TIMELINE_COLUMNS = ["date", "round", "type", "body", "outcome", "detail", "evide
 
 FIND_GROUPINGS = """
 SELECT DISTINCT s.grouping_id, s.label
-FROM grouping_status AS s
+FROM grouping_status AS s JOIN groupings AS g USING (grouping_id)
 WHERE s.grouping_id = $wanted
    OR lower(s.label) = lower($wanted)
    OR lower(s.area) = lower($wanted)
    OR list_contains(s.member_codes, upper($wanted))
+   OR g.register_successor = upper($wanted)
 ORDER BY s.label
 """
 
@@ -33,7 +34,7 @@ ORDER BY date_start NULLS LAST, date NULLS LAST, type
 
 
 def find_grouping(con: duckdb.DuckDBPyConnection, wanted: str) -> tuple[str, str]:
-    """(grouping_id, label) for a label, area, member ODS code or id; a part of a label if that is unique."""
+    """(grouping_id, label) for a label, area, member or successor ODS code, or id; else a unique part of a label."""
     wanted = wanted.strip()
     matches = con.execute(FIND_GROUPINGS, {"wanted": wanted}).fetchall()
     if not matches:

@@ -100,6 +100,18 @@ def test_status_json_and_table(published, capsys):
     assert code == 0 and "Kent and Medway (8 CCGs)" in out and "merged (register)" in out and "09C Ashford" in out
 
 
+@pytest.mark.parametrize(("options", "labels"), [
+    (["--status", "merged"], ["Kent and Medway (8 CCGs)"]),
+    (["--where", "stoke"], ["Staffordshire and Stoke-on-Trent (6 CCGs)"]),
+    (["--where", "05W"], ["Staffordshire and Stoke-on-Trent (6 CCGs)"]),
+    (["--where", "Ashford"], ["Kent and Medway (8 CCGs)"]),
+    (["--where", "kent", "--status", "rejected"], []),
+])
+def test_status_filters(published, capsys, options, labels):
+    code, out, _ = run_cli(capsys, "status", "--data", str(published.root), "--format", "json", *options)
+    assert code == 0 and [row["label"] for row in json.loads(out)] == labels
+
+
 def test_print_status_is_what_the_demo_calls(published, capsys):
     assert print_status(published) == 3
     assert "Kent and Medway (8 CCGs)" in capsys.readouterr().out

@@ -57,8 +57,9 @@ def test_load_publishes_groupings_the_register_can_referee(loaded, capsys):
     assert staffs["source_url"] == "https://midlandshealth.test/news/staffordshire-vote"
 
 
-def test_timeline_by_member_code_shows_evidence_from_the_page(loaded, capsys):
-    code, out, _ = cli(capsys, "timeline", "10E", "--data", str(loaded.root), "--format", "csv")
+@pytest.mark.parametrize("wanted", ["10E", "91Q", "kent and medway"])
+def test_timeline_by_member_or_successor_code_shows_evidence_from_the_page(loaded, capsys, wanted):
+    code, out, _ = cli(capsys, "timeline", wanted, "--data", str(loaded.root), "--format", "csv")
     events = list(csv.DictReader(out.splitlines()))
     assert code == 0
     decision = next(e for e in events if e["type"] == "governing_body_decision")

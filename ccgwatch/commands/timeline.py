@@ -11,7 +11,7 @@ EXAMPLE = 'ccgwatch timeline 05D   # or: ccgwatch timeline "Kent and Medway"'
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("grouping", help="grouping label, area, member ODS code or grouping id")
+    parser.add_argument("grouping", help="grouping label (or a unique part), area, member or successor ODS code, or id")
     add_data_argument(parser)
     add_format_argument(parser)
 
