@@ -71,7 +71,7 @@ def write_atom(rows: list[tuple], target: Path, since: str) -> Path:
         if url:
             ET.SubElement(entry, f"{{{ATOM}}}link", href=url)
         ET.SubElement(entry, f"{{{ATOM}}}category", term=kind)
-        ET.SubElement(entry, f"{{{ATOM}}}summary").text = (
+        ET.SubElement(entry, f"{{{ATOM}}}content", type="text").text = (
             f"{summary} (grouping: {grouping}; run {run_id or 'reparse'}; source: {url or 'none'})"
         )
     target.parent.mkdir(parents=True, exist_ok=True)
