@@ -184,6 +184,7 @@ def _pdf(body: bytes) -> PageText:
         raise UnreadablePage(f"not a readable PDF ({error.__class__.__name__}: {error})") from error
     raw = "\n\n".join(pages)
     # PDF lines wrap mid-sentence: join a line to the next unless it ends a sentence or the next is a heading/bullet.
+    raw = re.sub(r"(?<=[a-z])-\n(?=[a-z])", "", raw)  # "com-\nmissioning" was hyphenated at the line end
     raw = re.sub(r"(?<![.:;!?])[ \t]*\n(?=[a-z(,])", " ", raw)
     text = _tidy(raw)
     if not text:

@@ -130,11 +130,13 @@ def _pdf(lines: list[str]) -> bytes:
 
 def test_pdf_text_title_and_wrapped_lines() -> None:
     body = _pdf(["Item 6: Application to merge", "", "Meeting held in public on 25 September 2019",
-                 "The Governing Bodies agreed to submit an application", "to NHS England."])
+                 "The Governing Bodies agreed to submit an application", "to NHS England for the com-",
+                 "missioning groups to merge."])
     page = page_text(body, "application/pdf", "https://x.example/item6.pdf")
     assert page.title == "Governing Bodies in Common - Item 6"
     assert page.published == PartialDate("2019-09-25")
-    assert "The Governing Bodies agreed to submit an application to NHS England." in page.text
+    assert "The Governing Bodies agreed to submit an application to NHS England for the commissioning groups to merge." \
+        in page.text
 
 
 @pytest.mark.parametrize("body", [b"%PDF-1.4\nnot really a pdf", b"%PDF-1.7\n" + b"\x00" * 64])
