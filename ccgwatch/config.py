@@ -15,7 +15,7 @@ Every key is optional; a missing file means the defaults below. Example::
     max_pages = 5000               # per spider; absent = no cap
 
     [queue]
-    redis_url = "redis://localhost:6379/0"   # reserved for a later distributed crawl
+    redis_url = "redis://localhost:6379/0"   # `ccgwatch crawl` runs as one of several workers (docs/scaling.md)
 """
 
 from __future__ import annotations

@@ -25,6 +25,7 @@ again with the same run id resumes rather than starts over.
 from __future__ import annotations
 
 import hashlib
+import importlib
 import logging
 import os
 import secrets
@@ -33,6 +34,7 @@ from typing import Any
 
 from scrapy import Request, signals
 from scrapy.exceptions import DontCloseSpider
+from scrapy_redis import connection
 from scrapy_redis.dupefilter import RFPDupeFilter
 from scrapy_redis.queue import PriorityQueue
 from scrapy_redis.scheduler import Scheduler
@@ -81,7 +83,6 @@ def frontier_settings(redis_url: str, run_id: str, source_id: str, worker_id: st
     ttl = worker_ttl or float(os.environ.get("CCGWATCH_WORKER_TTL") or DEFAULT_WORKER_TTL)
     return {
         "SCHEDULER": "spiders.redis_frontier.AckingScheduler",
-        "DUPEFILTER_CLASS": "scrapy_redis.dupefilter.RFPDupeFilter",
         "SCHEDULER_PERSIST": True,  # the frontier is shared: one worker finishing must not clear it
         "REDIS_URL": redis_url,
         "CCGWATCH_FRONTIER": frontier_key(run_id, source_id),
@@ -178,12 +179,20 @@ class AckingScheduler(Scheduler):
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> AckingScheduler:
-        scheduler = super().from_crawler(crawler)
-        scheduler.crawler = crawler
+        # Built here rather than by scrapy-redis's from_settings, which would also build Scrapy's default
+        # (in-memory) duplicate filter when DUPEFILTER_CLASS is left alone, as under `scrapy crawl -s ...`.
         settings = crawler.settings
+        server = connection.from_settings(settings)
+        server.ping()  # fail at start, not at the first request, if Redis cannot be reached
+        serializer = settings.get("SCHEDULER_SERIALIZER")
+        if isinstance(serializer, str):
+            serializer = importlib.import_module(serializer)
+        scheduler = cls(server=server, persist=True, serializer=serializer)
+        scheduler.stats = crawler.stats
+        scheduler.crawler = crawler
         # CCGWATCH_FRONTIER names every key of the frontier (so `scrapy crawl` and Scrapyd need one setting);
         # without it the keys are scrapy-redis's, per spider name.
-        scheduler.frontier = settings.get("CCGWATCH_FRONTIER") or scheduler.queue_key.rsplit(":", 1)[0]
+        scheduler.frontier = settings.get("CCGWATCH_FRONTIER") or "%(spider)s"
         scheduler.queue_key = f"{scheduler.frontier}:requests"
         scheduler.dupefilter_key = f"{scheduler.frontier}:seen"
         scheduler.worker_id = settings.get("CCGWATCH_WORKER_ID") or new_worker_id()
@@ -246,7 +255,13 @@ class AckingScheduler(Scheduler):
         return self.push(request)
 
     def push(self, request: Request) -> bool:
-        return super().enqueue_request(request)
+        # scrapy-redis's enqueue_request, minus the `spider=` argument newer Scrapy's stats warn about.
+        if not request.dont_filter and self.df.request_seen(request):
+            self.df.log(request, self.spider)
+            return False
+        self.stats.inc_value("scheduler/enqueued/redis")
+        self.queue.push(request)
+        return True
 
     def first_start(self, request: Request) -> bool:
         # Start requests are often dont_filter (archive index pages), so the duplicate filter cannot stop
@@ -254,8 +269,9 @@ class AckingScheduler(Scheduler):
         return bool(self.server.sadd(f"{self.frontier}:starts", start_fingerprint(request)))
 
     def next_request(self) -> Request | None:
-        request = super().next_request()
+        request = self.queue.pop()
         if request is not None:
+            self.stats.inc_value("scheduler/dequeued/redis")
             self.in_flight[request.meta[TOKEN]] = "downloading"
         return request
 

@@ -211,3 +211,40 @@ def test_a_worker_killed_mid_crawl_loses_nothing_a_restarted_worker_finishes(
     assert sum(fetched.values()) - len(fetched) <= orphaned
     _assert_same_warehouse(_load(paths), single_worker["warehouse"])
     assert _frontier_keys(redis_url, "killed", "processing") == {}
+
+
+def test_a_popped_request_waits_in_its_worker_processing_list_until_acked_or_the_worker_dies(redis_url: str) -> None:
+    import redis
+    import scrapy
+
+    from spiders.redis_frontier import AckingQueue
+
+    class Spider(scrapy.Spider):
+        name = "unit"
+
+        def parse(self, response: object) -> None:
+            return None
+
+    client = redis.Redis.from_url(redis_url)
+    spider = Spider()
+    first = AckingQueue(client, spider, "ccgwatch:unit:s:requests", frontier="ccgwatch:unit:s", worker_id="w1")
+    second = AckingQueue(client, spider, "ccgwatch:unit:s:requests", frontier="ccgwatch:unit:s", worker_id="w2")
+    first.beat(ttl=60)
+    second.beat(ttl=60)
+    for path, priority in (("/a", 0), ("/b", 5), ("/c", 0)):
+        first.push(scrapy.Request(f"http://127.0.0.1/{path.strip('/')}", spider.parse, priority=priority))
+
+    taken = first.pop()
+    assert taken.url == "http://127.0.0.1/b"  # highest priority first
+    assert (len(first), first.in_flight(), second.others_in_flight()) == (2, 1, 1)
+    first.ack(taken.meta["frontier_token"])
+    assert first.in_flight() == 0
+
+    lost = first.pop()
+    assert second.recover_dead_workers() == 0  # w1's heartbeat is fresh: its request is not taken from it
+    client.delete(first.alive_key_of("w1"))  # as if w1 had died and its heartbeat expired
+    assert second.recover_dead_workers() == 1
+    assert (len(second), first.in_flight()) == (2, 0)
+    assert lost.url in {"http://127.0.0.1/a", "http://127.0.0.1/c"}
+    assert sorted(second.pop().url for _ in range(2)) == ["http://127.0.0.1/a", "http://127.0.0.1/c"]
+    assert client.smembers("ccgwatch:unit:s:workers") == {b"w2"}
