@@ -103,6 +103,8 @@ PATTERNS: dict[EventType, re.Pattern[str]] = {
         r"|\b(?:want|like|wish)s? to hear (?:your|the) views\b|\bhave your say\b|\b(?:are|is|now) consulting\b"
         r"|\bconsultation (?:is (?:now )?open|on (?:the|their|its) proposals?|period)\b|\bseek(?:ing|s)? (?:the )?(?:public'?s? )?(?:views|feedback)\b"
         r"|\bengag(?:ing|ed|e|es)\s+(?:with\s+)?(?:[\w,]+\s+){0,6}?(?:the public|patients|residents|local people|communities)\b"
+        r"|\b(?:consultation|engagement)(?: exercise| period| process)?\s+(?:was |were |had been |has been |being )?"
+        r"(?:carried out|held|undertaken|conducted)\b"
         r"|\b(?:hold|holding|held|running|run|carry(?:ing)? out|carried out)\s+(?:a |an |the |our )?(?:[\w-]+\s+){0,3}?"
         r"(?:consultation|engagement)\b"
         r"|\bpublic consultation\b|\b(?:period of |public )?(?:engagement|consultation)\b.{0,80}?\b(?:began|begins|begin|begun|"
@@ -195,6 +197,7 @@ PENDING = Gated(re.compile(
     r"|(?:voting|ballot|poll) (?:closes|opens|will close|will open)|votes? (?:will|is due to) (?:be held|take place|close))\b",
     re.IGNORECASE), ('will', 'due', 'set to', 'expected', 'scheduled', 'being', 'to be', 'ballot', 'vot', 'poll', 'result', 'outcome', 'asked', 'invited', 'receive'))
 
+VOTE_VERB = re.compile(r"\b(?:voted|balloted|backed|rejected|supported|opposed)\b", re.IGNORECASE)
 ADVICE = Gated(re.compile(r"(?<!\bbe )(?<!\bbeen )(?<!\bbeing )(?<!\bwere )(?<!\bare )\b(?:advis|urg|call(?:ed|ing)? on|encourag|ask|told|recommend)\w*\s+(?:that\s+)?(?:\w+\s+){0,4}?(?:to )?"
                     r"(?:reject|back|support|vote|oppose|approve)|\bmake sure (?:\w+\s+){0,3}votes\b"
                     r"|\b(?:declined|refused|unable) to comment\b", re.IGNORECASE), ('advis', 'urg', 'call', 'encourag', 'ask', 'told', 'recommend', 'make sure', 'comment'))
@@ -380,6 +383,14 @@ def classify(sentence: str) -> list[Cue]:
             kind = EventType.GOVERNING_BODY_DECISION if body is Body.GOVERNING_BODY else EventType.MEMBER_VOTE
             found.setdefault(kind, vote)
             add(kind, body, outcome, "exploratory" if exploratory else _apply_flag(sentence))
+            # "practices in five CCGs voted against, while practices in three voted in favour": both results.
+            for begin, end in spans:
+                other = sentence[begin:end]
+                verb = VOTE_VERB.search(other)
+                if verb and not begin <= vote.start() <= end and kind is EventType.MEMBER_VOTE:
+                    second = _vote_outcome(other)
+                    if second not in (None, outcome, Outcome.PENDING):
+                        cues.append(Cue(kind, begin + verb.start(), begin + verb.end(), body, second))
         elif outcome is None and VOTE_CLOSED.search(sentence):
             cues.append(Cue(EventType.MEMBER_VOTE, vote.start(), vote.end(), Body.GP_MEMBERS, None, "date_only"))
     # "GP members had voted in favour and that the governing bodies had agreed to apply": both steps, in two clauses.

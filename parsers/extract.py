@@ -700,8 +700,10 @@ def _read_events(page: _Page, groupings: list[Grouping], kept: dict[int, int],
             # "we will hold public meetings at:" then "- Crewe Library, 26 June, 6 – 7.30pm": one meeting per item.
             cues = [Cue(kind, 2, len(sentence.text)) for kind in list_kinds]
         elif not _LIST_ITEM.match(sentence.text):
+            # A list follows "... public meetings at:" or a heading such as "Come to a public meeting".
+            introduces = sentence.text.endswith(":") or not sentence.text.endswith((".", "!", "?"))
             list_kinds = [c.type for c in cues if c.type in (EventType.PUBLIC_MEETING, EventType.MEETING)] \
-                if sentence.text.endswith(":") else []
+                if introduces else []
         told = _DECISION_TOLD.search(sentence.text)
         if told and own_dates:
             # "The decision, taken at a joint meeting on 17 September 2019, ..." dates the decision told before.
@@ -724,6 +726,12 @@ def _read_events(page: _Page, groupings: list[Grouping], kept: dict[int, int],
         if not own_dates and _SAME_MONTH.search(sentence.text) and last_dated is not None:
             # "The application was submitted later that month": the month of the last date told.
             dates = [last_dated[:7] if d is None else d for d in dates]
+        days = [d for d in own_dates if d.date.precision == "day" and d.range_end is None]
+        meetings = [n for n, c in enumerate(cues) if c.type is EventType.PUBLIC_MEETING]
+        if len(meetings) == 1 and len(days) > 1 and len(cues) == 1:
+            # "Drop-in sessions on 16 May and on 22 May": one meeting on each day.
+            cues = [cues[0]] * len(days)
+            dates = [d.date.value for d in days]
         for cue, date in zip(cues, dates, strict=True):
             if cue.flag == "date_only":
                 if date:

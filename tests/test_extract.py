@@ -64,6 +64,10 @@ def cues(sentence: str) -> list[tuple[str, str | None, str]]:
          [("member_vote", "against", ""), ("meeting", None, "")]),
         ("The CCGs submitted their application on 28 September, after GP members voted to support the change.",
          [("application", None, ""), ("member_vote", "for", "")]),
+        ("Practices in five of the eight CCGs voted against the change, while practices in three voted in favour.",
+         [("member_vote", "against", ""), ("member_vote", "for", "")]),
+        ("The engagement exercise carried out between June and August 2018 closed with strong support.",
+         [("consultation_start", None, ""), ("consultation_end", None, "")]),
         # Effective dates: a fact when past, a plan when announced ahead.
         ("NHS Lincolnshire CCG was established on 1 April 2020.", [("effective", None, "")]),
         ("NHS North Yorkshire CCG will be formally established on 1 April 2020.", [("effective", None, "planned")]),
