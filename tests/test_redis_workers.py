@@ -248,3 +248,18 @@ def test_a_popped_request_waits_in_its_worker_processing_list_until_acked_or_the
     assert lost.url in {"http://127.0.0.1/a", "http://127.0.0.1/c"}
     assert sorted(second.pop().url for _ in range(2)) == ["http://127.0.0.1/a", "http://127.0.0.1/c"]
     assert client.smembers("ccgwatch:unit:s:workers") == {b"w2"}
+
+
+@pytest.mark.parametrize(("arguments", "message"), [
+    (["--redis", "redis://127.0.0.1:6379/0"],
+     "ccgwatch: with a Redis frontier give every worker the same --run-id (e.g. --run-id 2026-w48)"),
+    (["--redis", "localhost:6379", "--run-id", "r"],
+     ("ccgwatch: cannot reach Redis at localhost:6379: Redis URL must specify one of the following schemes "
+     "(redis://, rediss://, unix://)")),
+])
+def test_crawl_with_redis_refuses_in_one_line(arguments: list[str], message: str, tmp_path: Path,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    from ccgwatch.cli import main
+
+    assert main(["crawl", "--data", str(tmp_path / "data"), "--quiet", *arguments]) == 2
+    assert capsys.readouterr().err.strip() == message
