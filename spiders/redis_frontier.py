@@ -83,7 +83,6 @@ def frontier_settings(redis_url: str, run_id: str, source_id: str, worker_id: st
     ttl = worker_ttl or float(os.environ.get("CCGWATCH_WORKER_TTL") or DEFAULT_WORKER_TTL)
     return {
         "SCHEDULER": "spiders.redis_frontier.AckingScheduler",
-        "SCHEDULER_PERSIST": True,  # the frontier is shared: one worker finishing must not clear it
         "REDIS_URL": redis_url,
         "CCGWATCH_FRONTIER": frontier_key(run_id, source_id),
         "CCGWATCH_WORKER_ID": worker_id,
@@ -187,6 +186,7 @@ class AckingScheduler(Scheduler):
         serializer = settings.get("SCHEDULER_SERIALIZER")
         if isinstance(serializer, str):
             serializer = importlib.import_module(serializer)
+        # persist: the frontier is shared, so one worker finishing must never clear it.
         scheduler = cls(server=server, persist=True, serializer=serializer)
         scheduler.stats = crawler.stats
         scheduler.crawler = crawler
