@@ -205,7 +205,7 @@ ADVICE = Gated(re.compile(r"(?<!\bbe )(?<!\bbeen )(?<!\bbeing )(?<!\bwere )(?<!\
 NOT_PROPOSED = Gated(re.compile(r"\b(?:one|a|another|an) (?:potential |possible )?option\b|\bwould (?:require|need|have to)\b"
                           r"|\bany (?:application|proposal)\b|\bno (?:final )?decisions?\b", re.IGNORECASE), ('option', 'would', 'any ', 'no '))
 VOTE_CLOSED = Gated(re.compile(r"\b(?:vot\w+|ballot\w*|poll)\s+(?:\w+\s+){0,12}?(?:closed|ended|took place|was held|were counted|"
-                         r"concluded|finished)\b|\b(?:received|announced|published|declared) the results? of the (?:\w+\s+){0,2}"
+                         r"concluded|finished)\b|\b(?:were|was) balloted (?:during|in|on|between|over)\b|\b(?:received|announced|published|declared) the results? of the (?:\w+\s+){0,2}"
                          r"(?:votes?|ballots?)|\bresults? of the (?:\w+\s+){0,3}(?:votes?|ballots?)\b.{0,240}?\b(?:were|was|have been|has been)"
                          r" (?:published|announced|declared|received|confirmed)", re.IGNORECASE), ('vot', 'ballot', 'poll', 'result'))
 APPLY_DECISION = Gated(re.compile(r"\b(?:to (?:submit|make|send|lodge)\s+(?:\w+\s+){0,3}?application|to apply\b|that an application be)",

@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass, field
 
 from parsers.dates import find_dates, page_date_value
-from parsers.events import Cue, classify
+from parsers.events import Cue, classify, clauses
 from parsers.linker import link_organisations, resolve_area
 from parsers.model import DateMention, Event, Extraction, Grouping, OrgMention, PageText
 from parsers.register import Register, load_register, name_core
@@ -27,7 +27,8 @@ _FOLLOW_UP = re.compile(r"\bNHS England\b|\bNHSE\b|\bapplication\b|\bthe (?:new|
 _NUMBER = "|".join(w for w in NUMBER_WORDS if w not in ("no", "none", "zero", "one", "a hundred"))
 _COUNT = re.compile(
     rf"(?P<lead>\b(?:with|and|plus|other|another)\s+(?:the\s+)?)?\b(?P<n>\d{{1,2}}|(?i:{_NUMBER}))(?:[- ]way)?\s+"
-    r"(?:(?i:local|separate|existing|current|individual|constituent|partner|NHS|member|participating|remaining)\s+"
+    r"(?:(?i:local|separate|existing|current|individual|constituent|partner|NHS|member|participating|remaining|former"
+    r"|merging|founding)\s+"
     r"|(?P<other>(?i:other|neighbouring|neighbour|surrounding|adjacent|nearby))\s+|[A-Z][\w’'-]+\s+|and\s+){0,4}?"
     r"(?i:CCG(?:s|['’]s|s['’])|clinical commissioning groups|ICBs|integrated care boards|(?:health\s+)?commissioning\s+"
     r"(?:bodies|organisations))\b"
@@ -40,11 +41,11 @@ _SUCCESSOR = re.compile(
     rf"|(?:be |been )?(?:called|named|known as)|to form|to become|would become|will become|to create|creating|forming"
     rf"|name (?:of|for) the (?:new|merged|single) (?:body|organisation|CCG|ICB|commissioner) (?:is|will be|would be)"
     rf"|new (?:organisation|board|body|CCG|ICB),?|will form|would form|form|forms|formed|will become|became|(?:join|come|merge) together as"
-    rf"|(?:merge|combine)d? (?:to form|into|as))\s+"
+    rf"|(?:merge|combine)d? (?:to form|into|as)|replaced by (?:a |one )?(?:single |new )?(?:organisation|body|CCG|ICB),?)\s+"
     rf"(?:the\s+)?[\"“‘']?(?P<name>{_ORG_NAME})"
     rf"|(?P<subject>{_ORG_NAME}|(?<=single )(?:[A-Z][\w’'&-]*,?\s+(?:and\s+)?){{1,6}}?{_ORG_SUFFIX}\b)\s+(?i:(?:was|were|will|would|is to|is|has been)\s+(?:be\s+)?(?:now\s+)?"
     rf"(?:formally\s+|officially\s+|legally\s+)?"
-    rf"(?:established|created|formed|come into being|came into being|launched|go live|replace|replaced|born))"
+    rf"(?:established|created|formed|come into being|came into being|launched|go live|born))"
 )
 _TARGET_LEAD = re.compile(
     r"(?:\bfrom|\bby|\bwith effect from|\beffective(?: from)?|\bcommenc\w*(?: in| on| from)?|\bstart\w*(?: in| on| from)?"
@@ -55,7 +56,8 @@ _TARGET_LEAD = re.compile(
 )
 _APRIL_LEAD = re.compile(r"\b(?:in|on)\s+(?:the\s+)?$", re.IGNORECASE)
 _TARGET_TOPIC = re.compile(
-    r"\bmerg|\bsingle\b|\bnew (?:CCG|ICB|organisation|body|commissioner)|\bestablish|\bcreat|\bform\b|\bformed\b|\bcommence"
+    r"\bmerg|\bsingle\b|\bnew (?:CCG|ICB|organisation|body|commissioner)|\bestablish|\bcreat|\bform\b|\bformed\b|\bforming\b"
+    r"|\bcommence"
     r"|\bcluster|\bshadow form\b|\bstrategic commission|\bone (?:CCG|ICB|organisation|commissioner)|\bgo live\b"
     r"|\btake effect|\bSCO\b|\bcom(?:e|es|ing) into (?:being|existence|effect)|\bcame into (?:being|existence)"
     r"|\breplac|\bdissol|\bcombine|\bbecom",
@@ -80,6 +82,7 @@ _MINUTES_HEADER = re.compile(r"\bminutes of the meeting\b|\bmeeting held\b|\bboa
                              re.IGNORECASE)
 _DECISIONS = (EventType.GOVERNING_BODY_DECISION, EventType.WITHDRAWAL, EventType.DEFERRAL, EventType.APPROVAL,
               EventType.REJECTION, EventType.APPLICATION)
+_POINTS_BACK = re.compile(r"^(?:It|They|This|These|The (?:merger|change|new (?:CCG|ICB|organisation|body)))\b")
 _LIST_ITEM = re.compile(r"^[-•·*–▪]\s")
 _ALL_GROUPINGS = re.compile(r"\b(?:organisations|new CCGs|new ICBs|both|all (?:\w+ )?(?:merging )?(?:CCGs|ICBs|mergers)|each of the"
                             r"|(?:two|three|four|five) mergers|into (?:two|three|four)|\d+ (?:applications|mergers)"
@@ -189,7 +192,7 @@ def _target_date(sentence: Sentence, dates: list[DateMention]) -> str | None:
     for mention in dates:
         local = mention.start - sentence.start
         lead = sentence.text[max(0, local - 40):local]
-        topic_zone = sentence.text[max(0, local - 90):min(len(sentence.text), mention.end - sentence.start + 40)]
+        topic_zone = sentence.text[max(0, local - 90):min(len(sentence.text), mention.end - sentence.start + 120)]
         if mention.range_end is not None or mention.date.precision == "year" or not _TARGET_TOPIC.search(topic_zone):
             continue
         if re.search(r"\b(?:since|ago|last|until|before)\s+(?:the\s+)?$", lead, re.IGNORECASE):
@@ -221,6 +224,11 @@ def _assign_dates(cues: list[Cue], sentence: Sentence, dates: list[DateMention],
             continue  # "the blueprint published in May 2025" dates a document, not a step
         usable.append((mention, "target" if targetish else ""))
     owners: dict[int, list[tuple[int, DateMention]]] = {}
+    spans = clauses(sentence.text)
+
+    def clause_of(position: int) -> int:
+        return next((n for n, (begin, end) in enumerate(spans) if begin <= position <= end), -1)
+
     consulting = (EventType.CONSULTATION_START, EventType.CONSULTATION_END, EventType.PUBLIC_MEETING)
     for mention, kind in usable:
         local = mention.start - sentence.start
@@ -231,7 +239,14 @@ def _assign_dates(cues: list[Cue], sentence: Sentence, dates: list[DateMention],
                 continue
             if mention.range_end is not None and cue.type not in consulting:
                 continue  # "from March to May" is a period of engagement, not the day of a decision
-            distance = 0 if cue.start <= local < cue.end else min(abs(local - cue.end), abs(cue.start - mention.end + sentence.start))
+            if cue.start <= local < cue.end:
+                distance = 0
+            elif local >= cue.end:
+                distance = local - cue.end  # "voted in favour in September": a date after its verb binds closest
+            else:
+                distance = cue.start - (mention.end - sentence.start) + 15
+            if clause_of(local) != clause_of(cue.start):
+                distance += 60  # a date in another clause belongs to that clause's step
             if best_distance is None or distance < best_distance:
                 best, best_distance = number, distance
         if best is not None:
@@ -362,6 +377,12 @@ def _read_sentences(page: _Page) -> list[_Draft]:
                 draft.context_stated.append(stated)
             current = matched
         page.group[index] = current
+    # "NHS Norfolk and Suffolk ICB was established on 1 April 2026. It brought together ...": the sentence an
+    # opening "It"/"They" points back to belongs to the story too.
+    for index in range(1, len(page.sentences)):
+        if page.merger[index] and not page.in_context[index - 1] and _POINTS_BACK.match(page.sentences[index].text):
+            page.in_context[index - 1] = True
+            page.group[index - 1] = page.group[index]
     drafts = _split_drafts(drafts, page)
     # Merger sentences before the first names ("Five bodies will merge into two") belong to the first grouping.
     first = next((g for g in page.group if g is not None), None)
@@ -599,6 +620,10 @@ def extract(page: PageText) -> Extraction:
         return Extraction(relevant=False)
     events, hints = _read_events(reading, groupings, kept, register)
     for number, grouping in enumerate(groupings):
+        effective = [e.date for e in events if e.grouping == number and e.type is EventType.EFFECTIVE and e.date
+                     and len(e.date) > 4]
+        if grouping.target_date is None and effective:
+            grouping.target_date = effective[0]  # the day it took (or is fixed to take) effect
         status = grouping_status([e for e in events if e.grouping == number], hints)
         # A grouping is only read from a sentence about merging, so with no steps told it is at least proposed.
         grouping.status = Status.PROPOSED if status is Status.UNKNOWN else status
