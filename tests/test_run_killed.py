@@ -334,7 +334,11 @@ def test_ctrl_c_at_a_terminal_stops_the_crawl_gracefully_without_a_second_signal
     text = output.decode(errors="replace")
     assert "ccgwatch: run " in text and " interrupted: loaded " in text
     (run_dir,) = [path for path in paths.jobs.iterdir() if path.is_dir()]
-    assert _finish_reasons(paths, run_dir.name) == {"shutdown"}
+    # Spiders still crawling were shut down cleanly (one small site may have finished before the Ctrl-C);
+    # a forced stop would have left no stats at all.
+    reasons = _finish_reasons(paths, run_dir.name)
+    assert "shutdown" in reasons
+    assert reasons <= {"shutdown", "finished"}
     crawl_log = (paths.logs / f"crawl-{run_dir.name}.log").read_text()
     assert crawl_log.count("Received SIGINT") == 1
     assert "twice" not in crawl_log
