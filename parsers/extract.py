@@ -575,9 +575,10 @@ def extract(page: PageText) -> Extraction:
         return Extraction(relevant=False)
     published = page_date_value(page.published)
     reading = _Page(text, published, sentences, find_dates(text, page.published), link_organisations(text, published))
-    named = [mentions_commissioner(sentence.text) for sentence in sentences]
+    named: list[bool] = []
     other_story = about_other_merger(page.title, [s.text for s in sentences[:8]])
     for index, sentence in enumerate(sentences):
+        named.append(mentions_commissioner(sentence.text))
         # A commissioner named in the last few sentences still frames "They propose to merge".
         recent = any(named[max(0, index - 3):index])
         merger = is_merger_sentence(sentence.text, recent, named[index])
@@ -640,12 +641,11 @@ def _read_names_and_targets(page: _Page, drafts: list[_Draft]) -> None:
         group = page.group[index]
         if group is None or not page.in_context[index]:
             continue
-        target = _target_date(sentence, page.dates_in(sentence))
-        every = len(drafts) > 1 and _ALL_GROUPINGS.search(sentence.text) and not _sentence_codes(page.mentions_in(sentence))
-        strength = 2 if _MERGER_TARGET.search(sentence.text) else 1
-        for draft in drafts if every else [drafts[group]]:
-            if target is None:
-                continue
+        target = _target_date(sentence, page.dates_in(sentence)) if page.dates_in(sentence) else None
+        every = target is not None and len(drafts) > 1 and _ALL_GROUPINGS.search(sentence.text) and not _sentence_codes(
+            page.mentions_in(sentence))
+        strength = 2 if target is not None and _MERGER_TARGET.search(sentence.text) else 1
+        for draft in (drafts if every else [drafts[group]]) if target is not None else []:
             # "from next April" then "on 1 April 2020": keep the more precise statement of the same date; and a date
             # for the merger itself outranks one for a shadow strategic commissioner or a cluster.
             sharper = draft.target is not None and target.startswith(draft.target) and len(target) > len(draft.target)

@@ -96,8 +96,11 @@ def is_merger_sentence(sentence: str, context_has_commissioner: bool = False, na
     return names_commissioner or context_has_commissioner
 
 
+_COMMISSIONER_GATE = Gated(COMMISSIONER, _COMMISSIONER_KEYS)
+
+
 def mentions_commissioner(sentence: str) -> bool:
-    return _has_any(sentence, _COMMISSIONER_KEYS) and bool(COMMISSIONER.search(sentence))
+    return _COMMISSIONER_GATE.search(sentence) is not None
 
 
 PROVIDER = re.compile(r"\b(?:NHS (?:Foundation )?Trusts?|hospital trusts?|trusts|councils|district councils|universities)\b",

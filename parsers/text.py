@@ -24,7 +24,11 @@ _DROP = ("script", "style", "noscript", "template", "nav", "header", "footer", "
 # Where the story usually is, best first: ModernGov content, then HTML5 landmarks and common CMS ids.
 _CONTENT_XPATHS = (
     "//*[contains(concat(' ', normalize-space(@class), ' '), ' mgContent ')]", "//main", "//article",
-    "//*[@role='main']", "//*[@id='content']", "//*[@id='main-content']",
+    "//*[@role='main']",
+    "//*[contains(concat(' ', normalize-space(@class), ' '), ' entry-content ')]",
+    "//*[contains(concat(' ', normalize-space(@class), ' '), ' post-content ')]",
+    "//*[contains(concat(' ', normalize-space(@class), ' '), ' article-body ')]",
+    "//*[@id='content']", "//*[@id='main-content']",
     "//*[contains(concat(' ', normalize-space(@class), ' '), ' content ')]", "//*[@id='main']",
 )
 _HTML_PARSER = lxml_html.HTMLParser(remove_comments=True, remove_pis=True, no_network=True)
