@@ -63,8 +63,8 @@ def ingest_feed(con: duckdb.DuckDBPyConnection, feed: Path, run_id: str, summary
     before = con.execute(_sql("max_document_id")).fetchone()[0]
     con.execute(_sql("stage_new_fetches"))
     summary.new_fetches += con.execute("SELECT count(*) FROM new_fetches").fetchone()[0]
-    con.execute(_sql("record_fetches"), [run_id])
     con.execute(_sql("insert_versions"), {"first_id": before, "run_id": run_id})
+    con.execute(_sql("record_fetches"), [run_id])
     new_documents, changed_documents = con.execute(_sql("version_counts"), [run_id, before]).fetchone()
     summary.new_documents += new_documents
     summary.changed_documents += changed_documents

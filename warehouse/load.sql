@@ -48,13 +48,20 @@ SELECT DISTINCT ON (s.url, s.sha256, s.fetched_at) s.*
 FROM staged_rows AS s
 WHERE s.row_type = 'page' AND s.sha256 IS NOT NULL
   AND NOT EXISTS (
-      SELECT 1 FROM page_fetches AS f
-      WHERE f.url = s.url AND f.sha256 = s.sha256 AND f.fetched_at IS NOT DISTINCT FROM s.fetched_at
+      SELECT 1 FROM page_fetches AS f JOIN documents AS d USING (document_id)
+      WHERE d.url = s.url AND d.sha256 = s.sha256 AND f.fetched_at IS NOT DISTINCT FROM s.fetched_at
   );
 
 -- name: record_fetches
+-- After insert_versions: every new fetch points at the latest version holding its content.
 INSERT INTO page_fetches
-SELECT url, sha256, fetched_at, capture_time, status, size, cached, ? FROM new_fetches;
+SELECT d.document_id, n.fetched_at, n.capture_time, n.status, n.size, n.cached, ?
+FROM new_fetches AS n
+JOIN (
+    SELECT url, sha256, max(document_id) AS document_id
+    FROM documents WHERE url IN (SELECT url FROM new_fetches)
+    GROUP BY url, sha256
+) AS d USING (url, sha256);
 
 -- name: insert_versions
 -- A fetch is a new version when its content differs from the version before it (stored or in this feed).
@@ -63,7 +70,8 @@ INSERT INTO documents (document_id, url, version, final_url, source_id, source_k
                        capture_time, sha256, size, content_type, raw_path, run_id)
 WITH latest AS (
     SELECT url, max(version) AS version, arg_max(sha256, version) AS sha256
-    FROM documents GROUP BY url
+    FROM documents WHERE url IN (SELECT url FROM new_fetches)  -- only the pages in this feed
+    GROUP BY url
 ),
 ordered AS (
     SELECT n.*, lag(n.sha256) OVER (PARTITION BY n.url ORDER BY coalesce(n.capture_time, n.fetched_at)) AS previous
