@@ -306,7 +306,8 @@ def classify(sentence: str) -> list[Cue]:
     """Every event type this sentence reports as having happened (or, for votes, as pending)."""
     if QUESTION.search(sentence):
         return []
-    found = {kind: pattern.search(sentence) for kind, pattern in GATED_PATTERNS.items()}
+    words = Gated.words_in(sentence)
+    found = {kind: gate.pattern.search(sentence) for kind, gate in GATED_PATTERNS.items() if not gate.keys.isdisjoint(words)}
     found = {kind: match for kind, match in found.items() if match}
     planned = PLANNED_EFFECTIVE.search(sentence)
     if not found and not planned:

@@ -15,8 +15,11 @@ class _Keyed:
 
     def search(self, text: str) -> re.Match[str] | None:
         best = None
+        words = Gated.words_in(text)
         for part in self.parts:
-            match = part.search(text)
+            if part.keys.isdisjoint(words):
+                continue
+            match = part.pattern.search(text)
             if match and (best is None or match.start() < best.start()):
                 best = match
         return best
