@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import duckdb
@@ -344,3 +345,26 @@ def test_a_damaged_working_warehouse_is_recovered_from_the_snapshot_and_the_feed
     assert query(paths, "SELECT count(*) FROM documents") == [(3,)]
     assert query(paths, "SELECT status FROM groupings") == [("abandoned",)]
     assert len(list(paths.root.glob("work.damaged-*.duckdb"))) == 1
+
+
+def test_a_refreshed_register_in_the_data_directory_referees_new_mergers(paths):
+    from parsers.register import load_register, overlay_path, write_organisations_csv
+
+    pages = FakePages()
+    london = Grouping(members=["QMJ", "QRV"], member_names=[], n_members_stated=2, area="North West and North Central London")
+    page = pages.add("London ICBs merge\nThe two ICBs became one on 1 April 2026.", Extraction(True, [london], [
+        Event(0, EventType.EFFECTIVE, "The two ICBs became one on 1 April 2026.", "2026-04-01")]),
+        published="2026-04-01")
+    feed = write_feed(paths, "r1.jsonl", [page_row(paths, "http://icb.test/merged", page, "2026-11-20T10:00Z")])
+    load_feeds(paths, [feed], "r1", parse=pages)
+    # the shipped register still has both ICBs open: the claim is flagged and held at approved
+    assert query(paths, "SELECT status, confirmed_by_register, len(flags) FROM groupings") == [("approved", False, 1)]
+    shipped = {o.code: o for o in load_register().organisations}
+    refreshed = [dataclasses.replace(shipped[code], closed=dt.date(2026, 3, 31), successor="QZZ") for code in ("QMJ", "QRV")]
+    refreshed.append(dataclasses.replace(shipped["QMJ"], code="QZZ", name="NHS North West and North Central London ICB",
+                                         opened=dt.date(2026, 4, 1), closed=None, successor=None))
+    write_organisations_csv(overlay_path(paths.root), refreshed)
+    reparse(paths, parse=pages)
+    assert query(paths, "SELECT status, effective_date, confirmed_by_register, register_successor, flags FROM groupings") == [
+        ("merged", "2026-04-01", True, "QZZ", [])
+    ]

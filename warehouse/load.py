@@ -120,11 +120,19 @@ def load_feeds(
             figures = parse_documents(con, paths.raw_store, unparsed, parse)
             summary.parsed, summary.parse_errors = figures.parsed, figures.errors
         if derive:
-            changes = rebuild(con, run_id=run_id)
+            changes = rebuild(con, run_id=run_id, register=register_for(paths))
             summary.new_facts, summary.changed_facts = changes.new_facts, changes.changed_facts
         refresh_run_figures(con, run_id)
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+def register_for(paths: DataPaths):
+    """The shipped register, with the refresh `ccgwatch register update` keeps in the data directory if any."""
+    from parsers.register import load_register, overlay_path
+
+    overlay = overlay_path(paths.root)
+    return load_register(overlay if overlay.exists() else None)
 
 
 def feed_files_in(paths: DataPaths) -> list[Path]:
@@ -145,7 +153,7 @@ def reparse(paths: DataPaths, parse: PageParser | None = None, run_id: str | Non
         documents = con.execute(_sql("all_documents")).fetchall()
         figures = parse_documents(con, paths.raw_store, documents, parse)
         summary.parsed, summary.parse_errors = figures.parsed, figures.errors
-        changes = rebuild(con, run_id=summary.run_id)
+        changes = rebuild(con, run_id=summary.run_id, register=register_for(paths))
         summary.new_facts, summary.changed_facts = changes.new_facts, changes.changed_facts
         con.execute(
             "UPDATE crawl_runs SET finished_at = ?, outcome = 'ok', notes = ? WHERE run_id = ?",
