@@ -311,8 +311,10 @@ def _read_sentences(page: _Page) -> list[_Draft]:
             last_merger = -10
             current = None
         # A list carries on the context of the sentence that introduced it ("The results were:").
-        continues_list = index > 0 and page.in_context[index - 1] and bool(re.match(r"^[-•·*–]\s", sentence.text)) and (
-            page.sentences[index - 1].text.endswith(":") or re.match(r"^[-•·*–]\s", page.sentences[index - 1].text))
+        item = bool(re.match(r"^[-•·*–]\s", sentence.text)) or " | " in sentence.text  # bullets and table rows
+        previous = page.sentences[index - 1].text if index else ""
+        continues_list = index > 0 and page.in_context[index - 1] and item and (
+            previous.endswith(":") or bool(re.match(r"^[-•·*–]\s", previous)) or " | " in previous)
         # Further on, a sentence about the merger's machinery (NHS England, the application, the new CCG) still is.
         follows_up = index - last_merger <= FOLLOW_UP_WINDOW and bool(_FOLLOW_UP.search(sentence.text))
         page.in_context[index] = page.merger[index] or index - last_merger <= CONTEXT_WINDOW or (
@@ -323,7 +325,7 @@ def _read_sentences(page: _Page) -> list[_Draft]:
         codes = _sentence_codes(own)
         loose = _sentence_codes(own, loose=True)
         stated = _stated_count(sentence.text)
-        is_list_item = bool(index and page.sentences[index - 1].text.endswith(":") or re.match(r"^[-•·*–]\s", sentence.text))
+        is_list_item = bool(index and page.sentences[index - 1].text.endswith(":") or item)
         excluded = set(codes) if codes and len(codes) <= 2 and _NOT_MEMBER.search(sentence.text) else set()
         if excluded:
             # "NHS Bassetlaw CCG is not part of this proposal."

@@ -34,7 +34,13 @@ _CONTENT_XPATHS = (
 _HTML_PARSER = lxml_html.HTMLParser(remove_comments=True, remove_pis=True, no_network=True)
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 _BLOCK = {"p", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "table", "section", "blockquote",
-          "dd", "dt", "dl", "pre", "caption", "figure", "figcaption", "address", "hr", "td", "th"}
+          "dd", "dt", "dl", "pre", "caption", "figure", "figcaption", "address", "hr"}
+# Table cells stay on their row's line, so a row ("NHS A CCG, NHS B CCG | NHS New CCG | 1 April 2020") reads as one.
+_CELL = {"td", "th"}
+# Page furniture inside the content area: comments, related links, sharing, cookie banners, breadcrumbs.
+_FURNITURE = re.compile(r"(?<![a-z])(?:comments?|related|share|sharing|social|cookies?|breadcrumbs?|sidebar|adverts?|"
+                        r"advertisement|promo|newsletter|skip-link|site-header|site-footer|signup|subscribe)(?![a-z])",
+                        re.IGNORECASE)
 _META_DATE = ("article:published_time", "og:published_time", "datePublished", "DC.date", "DC.date.issued",
               "dcterms.created", "dcterms.date", "date", "pubdate", "publish-date", "article:modified_time")
 # Labels only count at the start of a line: "published in January 2019" in a sentence is not the page's date.
@@ -88,12 +94,14 @@ def _date_from_text(value: str) -> PartialDate | None:
     return None
 
 
-def own_date_in_text(text: str) -> PartialDate | None:
-    """The page's date as it states it: a labelled date, else a byline-like line that is only a date."""
+def own_date_in_text(text: str, bylines: bool = True) -> PartialDate | None:
+    """The page's date as it states it: a labelled date, else (with `bylines`) a byline-like line near the top."""
     for match in _LABELLED_DATE.finditer(text):
         date = _date_from_text(match.group("value"))
         if date is not None:
             return date
+    if not bylines:
+        return None
     for line in text.split("\n")[:8]:
         line = line.strip()
         if 6 <= len(line) <= (160 if _MEETING_HEADER.search(line) else 80) and not line.endswith((".", "?", "!", ":")):
@@ -163,15 +171,29 @@ def _html(body: bytes, content_type: str | None) -> PageText:
         heading = _first(content, ".//h1")
         title = heading.text_content() if heading is not None else ""
     # Line breaks at block edges so paragraphs and list items become separate lines (sentence ends).
+    whole = len(content.text_content())
+    for element in list(content.iter(etree.Element)):
+        marker = f"{element.get('class', '')} {element.get('id', '')}"
+        if element is content or not marker.strip() or not _FURNITURE.search(marker) or element.getparent() is None:
+            continue
+        # Never drop what holds most of the page ("content with-sidebar" wrappers).
+        if len(element.text_content()) < whole / 2:
+            element.drop_tree()
     for element in content.iter(etree.Element):
-        if element.tag == "br":
+        if element.tag in _CELL:
+            element.tail = " | " + (element.tail or "")
+        elif element.tag == "br":
             element.tail = "\n" + (element.tail or "")
         elif element.tag in _BLOCK:
             element.text = "\n" + (element.text or "")
             element.tail = "\n" + (element.tail or "")
     text = _tidy(content.text_content())
+    text = re.sub(r"[ |]*\|[ |]*$", "", text, flags=re.MULTILINE)  # the separator after a row's last cell
     title = _tidy(title).replace("\n", " ")
-    return PageText(title=title, text=text, published=own_date_in_text(text) or meta_date)
+    # A labelled date ("Published: ...") is the page's own; next the machine-readable meta date; a byline-like
+    # line last, as content can open with dates of other things (related stories, events).
+    published = own_date_in_text(text, bylines=False) or meta_date or own_date_in_text(text)
+    return PageText(title=title, text=text, published=published)
 
 
 def _pdf(body: bytes) -> PageText:

@@ -143,3 +143,16 @@ def test_pdf_text_title_and_wrapped_lines() -> None:
 def test_broken_pdf_is_unreadable(body: bytes) -> None:
     with pytest.raises(UnreadablePage):
         page_text(body, "application/pdf", "https://x.example/broken.pdf")
+
+
+def test_table_rows_comments_and_related_links() -> None:
+    body = b"""<html><head><meta name="date" content="2019-10-21"></head><body><main>
+    <p>Related: <a href="/old">12 March 2018 - Older story</a></p>
+    <table><tr><th>Merging CCGs</th><th>New CCG</th></tr>
+    <tr><td>NHS A CCG, NHS B CCG</td><td>NHS AB CCG</td></tr></table>
+    <div class="related-stories"><p>CCGs elsewhere merge too</p></div>
+    <section id="comments"><p>Reader: this merger is a mistake</p></section></main></body></html>"""
+    page = page_text(body, "text/html", "https://news.example/x")
+    assert lines(page.text) == ["Related: 12 March 2018 - Older story", "Merging CCGs | New CCG",
+                                "NHS A CCG, NHS B CCG | NHS AB CCG"]
+    assert page.published == PartialDate("2019-10-21")
