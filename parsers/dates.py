@@ -39,6 +39,8 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     # Relative month expressions: "next April", "April next year", "last April", "this April".
     ("rel_month", re.compile(rf"\b(?P<rel>next|last|this|coming)\s+{_M.format('m')}\b")),
     ("month_rel", re.compile(rf"\b{_M.format('m')}\s+(?P<rel>next|last|this)\s+year\b")),
+    # "from the new financial year": the NHS year starts on 1 April.
+    ("rel_fy", re.compile(r"\b(?:the )?(?:start of the )?(?P<rel>new|next|coming|following) financial year\b", re.IGNORECASE)),
     ("rel_year", re.compile(r"\b(?P<rel>next|last|this|the following|the previous|the coming)\s+(?:financial\s+)?year\b", re.IGNORECASE)),
     ("rel_month_unit", re.compile(r"\b(?P<rel>next|last|this)\s+month\b", re.IGNORECASE)),
     ("rel_day", re.compile(r"\b(?P<rel>today|tonight|this evening|this morning|this afternoon|yesterday|tomorrow)\b", re.IGNORECASE)),
@@ -106,6 +108,9 @@ def _relative(kind: str, match: re.Match[str], page: dt.date | None) -> _Raw | N
         shift = {"yesterday": -1, "tomorrow": 1}.get(rel, 0)
         day = page + dt.timedelta(days=shift)
         return _Raw(start, end, day.year, day.month, day.day, kind, relative=True)
+    if kind == "rel_fy":
+        year = page.year + 1 if page.month >= 4 else page.year
+        return _Raw(start, end, year, 4, None, kind, relative=True)
     if kind == "rel_year":
         shift = {"next": 1, "the following": 1, "the coming": 1, "last": -1, "the previous": -1}.get(rel, 0)
         return _Raw(start, end, page.year + shift, None, None, kind, relative=True)
@@ -130,10 +135,10 @@ def _relative(kind: str, match: re.Match[str], page: dt.date | None) -> _Raw | N
 _DIGIT = re.compile(r"\d+")
 _MONTH_WORD = re.compile(r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec|JAN|FEB|MAR|APR|MAY|JUN|JUL|AUG|SEP|OCT|NOV|DEC)")
 # Searched in lower-cased text, without word boundaries: a cheap test that lets a few false hits through.
-_RELATIVE_WORD = re.compile(r"(?:next|last|this|coming|following|previous|today|tonight|yesterday|tomorrow)")
+_RELATIVE_WORD = re.compile(r"(?:next|last|this|coming|following|previous|today|tonight|yesterday|tomorrow|new financial)")
 # What a line must contain for a pattern to have a chance: most lines of prose hold no date at all.
 _NEEDS = {"iso": "digit", "numeric": "digit", "dayspan": "digit", "dmy": "digit", "mdy": "digit", "my": "digit",
-          "season": "digit", "year": "digit", "rel_month": "relative", "month_rel": "relative", "rel_year": "relative",
+          "season": "digit", "year": "digit", "rel_fy": "relative", "rel_month": "relative", "month_rel": "relative", "rel_year": "relative",
           "rel_month_unit": "relative", "rel_day": "relative", "month": "month"}
 
 

@@ -42,7 +42,8 @@ OBJECT = r"(?:the |their |its |a |an |our |this |these )?(?:\w+[- ]){0,3}(?:merg
 
 PATTERNS: dict[EventType, re.Pattern[str]] = {
     EventType.REJECTION: re.compile(
-        rf"\b{NHSE}\s+(?:has |have |had )?(?:(?:now|formally|subsequently) )?(?:rejected|turned down|refused|declined|blocked|vetoed|"
+        rf"\b{NHSE}\s+(?:rejects|turns down|refuses|blocks|vetoes)\b"
+        rf"|\b{NHSE}\s+(?:has |have |had )?(?:(?:now|formally|subsequently) )?(?:rejected|turned down|refused|declined|blocked|vetoed|"
         rf"did not (?:approve|support|back|authorise)|not approved)\b(?! to comment)"
         rf"|\b(?:application|bid|request|merger)\w*\s+(?:\w+\s+){{0,6}}(?:was|were|has been|have been|had been)\s+(?:rejected|turned down|refused|"
         rf"declined|blocked|unsuccessful|not approved)\b(?:\s+by\s+{NHSE})?"
@@ -60,7 +61,9 @@ PATTERNS: dict[EventType, re.Pattern[str]] = {
         r"|put on ice|kicked into the long grass|(?:will|would) now (?:take place|happen|go ahead) in|not before)\b",
         re.IGNORECASE),
     EventType.APPROVAL: re.compile(
-        rf"\b{NHSE}\s+(?:has |have |had )?(?:now |formally |officially |conditionally |subsequently )?(?:approved|authorised|agreed|"
+        rf"\b{NHSE}\s+(?:approves|backs|rubber-stamps|signs off|gives (?:the )?(?:go-ahead|green light)|clears)\b"
+        rf"|\brubber-stamped\b"
+        rf"|\b{NHSE}\s+(?:has |have |had )?(?:now |formally |officially |conditionally |subsequently )?(?:approved|authorised|agreed|"
         rf"signed off|gave (?:the |its |their )?(?:formal |final |conditional )?(?:approval|go-ahead|green light|backing)|given (?:the |its |their )?(?:formal |final |conditional )?(?:approval|go-ahead|green light|backing)|granted|supported|"
         rf"ratified|backed|sanctioned|confirmed (?:its |the )?(?:approval|go-ahead))"
         rf"|\b(?:received|been given|been granted|gained|secured|won|got|obtained)\s+(?:\w+\s+){{0,3}}(?:approval|authorisation|"
@@ -76,13 +79,16 @@ PATTERNS: dict[EventType, re.Pattern[str]] = {
         re.IGNORECASE),
     EventType.APPLICATION: re.compile(
         r"\b(?:submitted|made|lodged|sent|put in|filed)\s+(?:\w+\s+){0,4}(?:application|bid|request)s?\b"
+        r"|\bapplication\s+(?:formally\s+)?(?:submitted|made|lodged|sent)\b|\b(?:CCGs?|ICBs?)\s+appl(?:y|ies)\s+(?:to|for)\b"
         r"|\bapplied (?:to|for)\b|\b(?:CCGs?|ICBs?|they|we|bodies|groups|boards)\s+(?:\w+\s+)?applied\b|\bapplication\w*\s+(?:\w+\s+){0,6}(?:was|were|has been|have been|had been)\s+"
         r"(?:formally )?(?:submitted|made|lodged|sent)\b|\bapplication\s+(?:went in|went off|was sent off)\b|\bsubmitted (?:their|its|the|a) (?:formal )?(?:merger )?(?:application|case)\b",
         re.IGNORECASE),
     EventType.MEMBER_VOTE: re.compile(
         r"\b(?:vot(?:e|ed|es|ing)|ballot(?:ed|s)?|poll(?:ed)?)\b"
         r"|\b(?:members?|practices|GPs|memberships?)\s+(?:[\w’'-]+,?\s+){0,16}?(?:have |has |had )?(?:all |both |each |also )?"
-        r"(?:backed|rejected|supported|endorsed|approved|opposed|turned down|agreed|refused|thrown out|said no|said yes)\b"
+        r"(?:backed|rejected|supported|endorsed|approved|opposed|turned down|agreed|refused|thrown out|said no|said yes"
+        r"|back|backs|reject|rejects|support|supports|oppose|opposes|endorse|endorses)\b"
+        r"|\bmotion\b.{0,60}?\b(?:carried|passed|approved|defeated|lost|fell|rejected)\b"
         r"|\b(?:per cent|percent|%)\s+(?:of\s+(?:\w+\s+){0,3})?(?:in favour|against|for|backed|supported|opposed)\b"
         r"|\b\d+\s+(?:\w+\s+)?(?:in favour|against)\b",
         re.IGNORECASE),
@@ -155,7 +161,7 @@ _PATTERN_KEYS: dict[EventType, tuple[str, ...]] = {
                          "nhs england", "nhse", "regulator", "secretary of state", "dhsc", "department of health",
                          "minister", "government", "national team", "national body"),
     EventType.APPLICATION: ("appl", "bid", "request", "submitted"),
-    EventType.MEMBER_VOTE: ("vot", "ballot", "poll", "backed", "rejected", "support", "endorsed", "approved", "opposed",
+    EventType.MEMBER_VOTE: ("vot", "ballot", "poll", "back", "reject", "support", "endorse", "approved", "oppose", "motion",
                             "turned down", "agreed", "refused", "thrown out", "said no", "said yes", "per cent", "percent",
                             "%", "in favour", "against"),
     EventType.GOVERNING_BODY_DECISION: ("agreed", "approved", "voted", "decided", "supported", "endorsed", "ratified",
@@ -181,12 +187,14 @@ EXPLORATORY = Gated(re.compile(r"\b(?:to )?(?:explore|consider|look (?:at|into)|
 AGAINST = Gated(re.compile(
     r"\b(?:against|reject\w*|turned down|voted down|oppos\w+|refus\w+|did not (?:support|back|approve|agree)|not support\w*"
     r"|failed to (?:win|secure|reach|achieve|get)|fell short|no vote|said no|threw out|thrown out|blocked"
-    r"|tied|not carried|was lost|were lost|defeated|did not pass|not passed|short of)\b",
-    re.IGNORECASE), ('against', 'reject', 'turned down', 'voted down', 'oppos', 'refus', 'did not', 'not support', 'failed', 'fell short', 'no vote', 'said no', 'threw out', 'thrown out', 'blocked', 'tied', 'not carried', 'lost', 'defeated', 'not pass', 'short of'))
+    r"|tied|not carried|was lost|were lost|defeated|did not pass|not passed|short of|fell|rejects?|opposes?)\b",
+    re.IGNORECASE), ('against', 'reject', 'turned down', 'voted down', 'oppos', 'refus', 'did not', 'not support', 'failed', 'fell short', 'no vote', 'said no', 'threw out', 'thrown out', 'blocked', 'tied', 'not carried', 'lost', 'defeated', 'not pass', 'short of',
+                     'fell'))
 FOR = Gated(re.compile(
     r"\b(?:in favour|for the|voted for|voted to|backed|support(?:ed|s)?|approv\w+|endors\w+|agreed|ratified|unanimous\w*|said yes"
-    r"|go-ahead|green light|yes vote|voted in support)\b",
-    re.IGNORECASE), ('favour', 'for the', 'voted', 'backed', 'support', 'approv', 'endors', 'agreed', 'ratified', 'unanimous', 'said yes', 'go-ahead', 'green light', 'yes vote'))
+    r"|go-ahead|green light|yes vote|voted in support|carried|passed|backs?|supports|endorses)\b",
+    re.IGNORECASE), ('favour', 'for the', 'voted', 'back', 'support', 'approv', 'endors', 'agreed', 'ratified', 'unanimous',
+                     'said yes', 'go-ahead', 'green light', 'yes vote', 'carried', 'passed'))
 PENDING = Gated(re.compile(
     r"\b(?:will (?:be )?(?:vote|ballot|decide|consider|poll)\w*|(?:is|are) (?:due|set|expected|scheduled) to (?:vote|decide|be)"
     r"|(?:is|are) being (?:asked|balloted|polled)|to be (?:balloted|polled|asked)|vote (?:is|was) due|(?:ballot|vote|voting|poll) "

@@ -34,7 +34,10 @@ MERGER = _Keyed([
      (r"\bsingle[- ](?:strategic[- ])?commission\w*|\bstrategic commission(?:er|ing (?:organisation|function|group|body))"
      rf"|\bsingle (?:new |statutory )?(?:{_BODY}|organisation|statutory body|NHS body)\b"
      r"|\bsingle (?:NHS )?commissioner\b")),
-    (("one ",), rf"\bone (?:{_BODY}|(?:NHS )?commissioner)\b"),
+    (("one ",), rf"\bone (?:{_BODY}|(?:NHS )?commissioner|(?:new )?organisation|statutory (?:body|organisation))\b"),
+    (("combin", "absorb", "take over", "taken over", "abolish", "boundar"),
+     r"\bcombin(?:e|es|ed|ing)\b|\babsorbed (?:into|by)\b|\b(?:take|taken|taking) over\b|\babolish\w*|\bboundary chang\w*"),
+    (("join",), r"\bjoin(?:s|ed|ing)?\b(?:\W+\w+){0,8}?\W+(?:CCG|ICB|clinical commissioning group|integrated care board)\b"),
     (("new ", "combined "), rf"\bnew (?:single |combined |merged )?{_BODY}\b|\bcombined {_BODY}\b"),
     (("cluster",), r"\bcluster(?:s|ed|ing)?\b"),
     (("join", "together"), (r"\bjoin(?:ing)? (?:together|forces)\b|\bcom(?:e|ing) together (?:to form|as)\b"

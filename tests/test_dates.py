@@ -49,6 +49,8 @@ def found(text: str, page: PartialDate | None = None) -> list[tuple[str, str | N
         ("an extraordinary meeting this evening", JUNE_13_2019, [("2019-06-13", None)]),
         ("from next April", JUNE_13_2019, [("2020-04", None)]),
         ("from April next year", JUNE_13_2019, [("2020-04", None)]),
+        ("a single CCG from the new financial year", JUNE_13_2019, [("2020-04", None)]),
+        ("a single CCG from the new financial year", PartialDate("2019-02-01"), [("2019-04", None)]),
         ("approved the application last October", PartialDate("2021-04-01"), [("2020-10", None)]),
         # ... and without one they stay unresolved.
         ("set out the intention to merge last year", None, []),

@@ -68,6 +68,14 @@ def cues(sentence: str) -> list[tuple[str, str | None, str]]:
          [("member_vote", "against", ""), ("member_vote", "for", "")]),
         ("The engagement exercise carried out between June and August 2018 closed with strong support.",
          [("consultation_start", None, ""), ("consultation_end", None, "")]),
+        # Headlines and timelines speak in the present tense or without a verb's helper.
+        ("NHS England approves merger of three Leicestershire CCGs", [("approval", "for", "")]),
+        ("GPs reject merger of CCGs", [("member_vote", "against", "")]),
+        ("Application submitted to NHS England", [("application", None, "")]),
+        ("At the extraordinary general meeting of members the motion was carried.",
+         [("member_vote", "for", ""), ("meeting", None, "")]),
+        ("Only 62% of practices supported the change, which failed to secure the required 75%.",
+         [("member_vote", "for", "")]),
         # Effective dates: a fact when past, a plan when announced ahead.
         ("NHS Lincolnshire CCG was established on 1 April 2020.", [("effective", None, "")]),
         ("NHS North Yorkshire CCG will be formally established on 1 April 2020.", [("effective", None, "planned")]),
@@ -104,6 +112,8 @@ def test_classify_sentence(sentence: str, expected: list[tuple[str, str | None, 
         ("The change needs the support of at least 50% of member practices.", False, {"threshold": 50.0}),
         ("Members backed it by 86 per cent on a turnout of 91 per cent.", False, {"percent_for": 86.0, "turnout": 91.0}),
         ("GP practices in all five CCGs voted in favour.", False, None),
+        ("Only 62% of practices supported the change, which failed to secure the required 75%.", False,
+         {"percent_for": 62.0, "threshold": 75.0}),
     ],
 )
 def test_read_vote(sentence: str, against: bool, expected: dict | None) -> None:
