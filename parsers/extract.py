@@ -82,6 +82,13 @@ _MINUTES_HEADER = re.compile(r"\bminutes of the meeting\b|\bmeeting held\b|\bboa
                              re.IGNORECASE)
 _DECISIONS = (EventType.GOVERNING_BODY_DECISION, EventType.WITHDRAWAL, EventType.DEFERRAL, EventType.APPROVAL,
               EventType.REJECTION, EventType.APPLICATION)
+# Said outright of commissioners, with no council, support unit, trust or practice in the sentence.
+_OUTRIGHT = re.compile(
+    r"\b(?:CCGs|ICBs|clinical commissioning groups|integrated care boards)\b(?:\W+\w+){0,4}?\W+(?:merg|amalgamat|combin)"
+    r"|\b(?:merg|amalgamat)\w*(?:\W+\w+){0,4}?\W+(?:CCGs|ICBs|clinical commissioning groups|integrated care boards)\b"
+    r"|\b(?:single|one|new|merged) (?:CCG|ICB)\b", re.IGNORECASE)
+_OTHER_BODIES = re.compile(r"\bcouncils?\b|\bCSUs?\b|support units?|\btrusts?\b|\bpractices?\b|\bhospitals?\b",
+                           re.IGNORECASE)
 _POINTS_BACK = re.compile(r"^(?:It|They|This|These|The (?:merger|change|new (?:CCG|ICB|organisation|body)))\b")
 _LIST_ITEM = re.compile(r"^[-•·*–▪]\s")
 _ALL_GROUPINGS = re.compile(r"\b(?:organisations|new CCGs|new ICBs|both|all (?:\w+ )?(?:merging )?(?:CCGs|ICBs|mergers)|each of the"
@@ -310,13 +317,15 @@ def _read_sentences(page: _Page) -> list[_Draft]:
             # services") ends the story the merger was told in.
             last_merger = -10
             current = None
+            title_is_merger = False
         # A list carries on the context of the sentence that introduced it ("The results were:").
         item = bool(re.match(r"^[-•·*–]\s", sentence.text)) or " | " in sentence.text  # bullets and table rows
         previous = page.sentences[index - 1].text if index else ""
         continues_list = index > 0 and page.in_context[index - 1] and item and (
             previous.endswith(":") or bool(re.match(r"^[-•·*–]\s", previous)) or " | " in previous)
         # Further on, a sentence about the merger's machinery (NHS England, the application, the new CCG) still is.
-        follows_up = index - last_merger <= FOLLOW_UP_WINDOW and bool(_FOLLOW_UP.search(sentence.text))
+        # On a page whose title is the merger, that holds for the whole page (until a headline moves on).
+        follows_up = (index - last_merger <= FOLLOW_UP_WINDOW or title_is_merger) and bool(_FOLLOW_UP.search(sentence.text))
         page.in_context[index] = page.merger[index] or index - last_merger <= CONTEXT_WINDOW or (
             title_is_merger and index <= 6) or bool(continues_list) or follows_up
         if not page.in_context[index]:
@@ -552,9 +561,12 @@ def _place_members(page: _Page, draft: _Draft, register: Register) -> None:
                   and org.code not in draft.codes and org.code not in draft.excluded
                   and (page.published is None or org.open_on(page.published))]
     for index, sentence in enumerate(page.sentences):
-        if not page.in_context[index] or not re.search(r"\bvot|\bballot|\bjoin", sentence.text, re.IGNORECASE):
+        voting = re.search(r"\bvot|\bballot|\bjoin", sentence.text, re.IGNORECASE)
+        if not page.in_context[index] or not (voting or page.merger[index]):
             continue
-        if not re.search(r"\b(?:their|its|the) CCG\b|\bCCG\b", sentence.text):
+        if not re.search(r"\bCCGs?\b|clinical commissioning groups?", sentence.text, re.IGNORECASE):
+            continue
+        if not voting and _NOT_MEMBER.search(sentence.text):
             continue
         # Place names inside linked mentions belong to those mentions ("NHS Darlington ... will join ...").
         plain = sentence.text
@@ -620,7 +632,10 @@ def extract(page: PageText) -> Extraction:
         groupings.append(Grouping(members=list(draft.codes), member_names=names, n_members_stated=stated, area=area,
                                   successor_name=draft.successor, target_date=draft.target))
     if not groupings:
-        return Extraction(relevant=False)
+        # The page speaks of merging commissioners but names none we can resolve: still about a merger.
+        outright = any(page_merger and _OUTRIGHT.search(sentence.text) and not _OTHER_BODIES.search(sentence.text)
+                       for page_merger, sentence in zip(reading.merger, sentences, strict=True))
+        return Extraction(relevant=outright)
     events, hints = _read_events(reading, groupings, kept, register)
     for number, grouping in enumerate(groupings):
         effective = [e.date for e in events if e.grouping == number and e.type is EventType.EFFECTIVE and e.date
