@@ -113,7 +113,7 @@ PATTERNS: dict[EventType, re.Pattern[str]] = {
         r"(?:carried out|held|undertaken|conducted)\b"
         r"|\b(?:hold|holding|held|running|run|carry(?:ing)? out|carried out)\s+(?:a |an |the |our )?(?:[\w-]+\s+){0,3}?"
         r"(?:consultation|engagement)\b"
-        r"|\bpublic consultation\b|\b(?:period of |public )?(?:engagement|consultation)\b.{0,80}?\b(?:began|begins|begin|begun|"
+        r"|\bpublic consultation\b|(?:^|:\s+)(?:public|formal) engagement\b|\b(?:period of |public )?(?:engagement|consultation)\b.{0,80}?\b(?:began|begins|begin|begun|"
         r"started|starts|opened|opens|launched|launches|ran|runs|run|running)\b",
         re.IGNORECASE),
     EventType.CONSULTATION_END: re.compile(
@@ -135,7 +135,9 @@ PATTERNS: dict[EventType, re.Pattern[str]] = {
     EventType.EFFECTIVE: re.compile(
         r"\b(?:formally |officially |legally )?(?:merged|came into (?:being|existence|effect)|was (?:formally |officially )?"
         r"(?:established|created|formed|launched|born)|were (?:formally |officially )?(?:dissolved|abolished|merged|replaced)"
-        r"|went live|began (?:operating|operation|work)|(?:is|are) (?:now |formally |officially )?(?:established|launched|born)|(?:has|have) (?:now |officially |formally )?(?:merged|been established|"
+        r"|went live|began (?:operating|operation|work)|(?:is|are) (?:now |formally |officially )?(?:established|launched|born)|"
+        r"(?<=CCG )(?:formally |officially )?(?:established|launched|created)|(?<=ICB )(?:formally |officially )?"
+        r"(?:established|launched|created)|(?:has|have) (?:now |officially |formally )?(?:merged|been established|"
         r"been created|replaced|come into being|launched|dissolved)|is now (?:live|operational|in place)|took over)\b",
         re.IGNORECASE),
     EventType.PROPOSAL: re.compile(

@@ -43,7 +43,7 @@ _SUCCESSOR = re.compile(
     rf"|new (?:organisation|board|body|CCG|ICB),?|will form|would form|form|forms|formed|will become|became|(?:join|come|merge) together as"
     rf"|(?:merge|combine)d? (?:to form|into|as)|replaced by (?:a |one )?(?:single |new )?(?:organisation|body|CCG|ICB),?)\s+"
     rf"(?:the\s+)?[\"“‘']?(?P<name>{_ORG_NAME})"
-    rf"|(?P<subject>{_ORG_NAME}|(?<=single )(?:[A-Z][\w’'&-]*,?\s+(?:and\s+)?){{1,6}}?{_ORG_SUFFIX}\b)\s+(?i:(?:was|were|will|would|is to|is|has been)\s+(?:be\s+)?(?:now\s+)?"
+    rf"|(?P<subject>{_ORG_NAME}|(?<=single )(?:[A-Z][\w’'&-]*,?\s+(?:and\s+)?){{1,6}}?{_ORG_SUFFIX}\b)\s+(?i:(?:(?:was|were|will|would|is to|is|has been)\s+)?(?:be\s+)?(?:now\s+)?"
     rf"(?:formally\s+|officially\s+|legally\s+)?"
     rf"(?:established|created|formed|come into being|came into being|launched|go live|born))"
 )

@@ -108,6 +108,10 @@ def own_date_in_text(text: str, bylines: bool = True) -> PartialDate | None:
             found = find_dates(line)
             # A short line that is mostly a date is a byline: "Thursday, 13th June 2019", "The Argus, 2 November 2019",
             # "Express & Star - 23/10/2020", "Minutes of the meeting held on Thursday 26 November 2020".
+            after = line[line.find(found[0].text) + len(found[0].text):].lstrip() if found else ""
+            # "12 September 2019: GP members vote" is a timeline entry, not a byline.
+            if found and (found[0].range_end is not None or re.match(r"[:–-]\s*[A-Za-z]", after)):
+                continue
             if len(found) == 1 and found[0].date.precision == "day" and (
                     len(line) - len(found[0].text) <= 45 or _MEETING_HEADER.search(line)):
                 return found[0].date

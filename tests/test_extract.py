@@ -288,3 +288,19 @@ def test_a_later_story_on_the_page_adds_no_steps() -> None:
     result = extract(PageText(title="Health news round-up", text=text, published=PartialDate("2019-09-10")))
     assert [str(g.status) for g in result.groupings] == ["vote_against"]
     assert [(str(e.type), str(e.outcome)) for e in result.events] == [("member_vote", "against")]
+
+
+def test_timeline_page() -> None:
+    result = read("hull_east_riding_timeline.txt")
+    [grouping] = result["groupings"]
+    assert (grouping["members"], grouping["successor_name"], grouping["target_date"], grouping["status"]) == (
+        ["03F", "02Y"], "NHS Hull and East Riding CCG", "2020-04-01", "merged")
+    assert summary(result) == [
+        (0, "proposal", None, "2019-06"),
+        (0, "consultation_start", None, "2019-07-01"),
+        (0, "consultation_end", None, "2019-08-30"),
+        (0, "member_vote", "for", "2019-09-12"),
+        (0, "application", None, "2019-09-30"),
+        (0, "approval", "for", "2019-10-21"),
+        (0, "effective", None, "2020-04-01"),
+    ]
