@@ -89,6 +89,11 @@ _OUTRIGHT = re.compile(
     r"|\b(?:single|one|new|merged) (?:CCG|ICB)\b", re.IGNORECASE)
 _OTHER_BODIES = re.compile(r"\bcouncils?\b|\bCSUs?\b|support units?|\btrusts?\b|\bpractices?\b|\bhospitals?\b",
                            re.IGNORECASE)
+_COUNCIL_PAGE = re.compile(r"\bCouncillors?\b|\bCllr\b|\bScrutiny\b|\bSelect Committee\b|\bHealth and Wellbeing Board\b"
+                           r"|\bCounty Council\b|\bBorough Council\b|\bCity Council\b|\bDistrict Council\b")
+_GP_VOTERS = re.compile(r"\bGPs?\b|\bpractices?\b|\bmemberships?\b|\bLMC\b|\bCCG members\b|\bmembers of (?:the|each|both|all) "
+                        r"(?:\w+ )?CCGs?\b|\bmember(?:s|ship)? (?:of|in|across) (?:the |each |both |all )?(?:\w+ )*?CCGs?\b",
+                        re.IGNORECASE)
 _POINTS_BACK = re.compile(r"^(?:It|They|This|These|The (?:merger|change|new (?:CCG|ICB|organisation|body)))\b")
 _LIST_ITEM = re.compile(r"^[-•·*–▪]\s")
 _ALL_GROUPINGS = re.compile(r"\b(?:organisations|new CCGs|new ICBs|both|all (?:\w+ )?(?:merging )?(?:CCGs|ICBs|mergers)|each of the"
@@ -695,6 +700,7 @@ def _read_events(page: _Page, groupings: list[Grouping], kept: dict[int, int],
     vote_dates: list[tuple[int, str]] = []
     decision_dates: list[tuple[int, EventType, str]] = []
     meeting_day = _page_meeting_date(page)
+    council = bool(_COUNCIL_PAGE.search(page.text))
     last_dated: str | None = None
     list_kinds: list[EventType] = []
     threshold: float | None = None
@@ -775,6 +781,9 @@ def _read_events(page: _Page, groupings: list[Grouping], kept: dict[int, int],
             cues = [cues[0]] * len(days)
             dates = [d.date.value for d in days]
         for cue, date in zip(cues, dates, strict=True):
+            nearby = " ".join(s.text for s in page.sentences[max(0, index - 2):index + 1])
+            if cue.type is EventType.MEMBER_VOTE and council and not _GP_VOTERS.search(nearby):
+                continue  # in council minutes "Members supported the proposal" are councillors, not GP members
             if cue.flag == "date_only":
                 if date:
                     vote_dates.append((number, date))

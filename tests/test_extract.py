@@ -304,3 +304,12 @@ def test_timeline_page() -> None:
         (0, "approval", "for", "2019-10-21"),
         (0, "effective", None, "2020-04-01"),
     ]
+
+
+def test_councillors_are_not_gp_members() -> None:
+    text = ("Health Scrutiny Committee - minutes\n\nCouncillor Smith (Chair)\n\nThe Committee considered the proposal to "
+            "merge the six CCGs in Staffordshire and Stoke-on-Trent into a single CCG. Members supported the proposal. "
+            "GP members of the CCGs will vote on the merger in September.")
+    result = extract(PageText(title="Health Scrutiny Committee - minutes", text=text, published=PartialDate("2019-07-15")))
+    assert [(str(e.type), str(e.outcome), e.date) for e in result.events if e.type is EventType.MEMBER_VOTE] == [
+        ("member_vote", "pending", "2019-09")]
