@@ -89,6 +89,8 @@ _OUTRIGHT = re.compile(
     r"|\b(?:single|one|new|merged) (?:CCG|ICB)\b", re.IGNORECASE)
 _OTHER_BODIES = re.compile(r"\bcouncils?\b|\bCSUs?\b|support units?|\btrusts?\b|\bpractices?\b|\bhospitals?\b",
                            re.IGNORECASE)
+_BOARD_PAPER = re.compile(r"\bgoverning bod(?:y|ies)\b|\bin common\b|\bCCGs?\b|\bICBs?\b|\bIntegrated Care Board\b"
+                          r"|\bboard meeting\b", re.IGNORECASE)
 _COUNCIL_PAGE = re.compile(r"\bCouncillors?\b|\bCllr\b|\bScrutiny\b|\bSelect Committee\b|\bHealth and Wellbeing Board\b"
                            r"|\bCounty Council\b|\bBorough Council\b|\bCity Council\b|\bDistrict Council\b")
 _GP_VOTERS = re.compile(r"\bGPs?\b|\bpractices?\b|\bmemberships?\b|\bLMC\b|\bCCG members\b|\bmembers of (?:the|each|both|all) "
@@ -684,7 +686,14 @@ def _read_names_and_targets(page: _Page, drafts: list[_Draft]) -> None:
 
 
 def _page_meeting_date(page: _Page) -> str | None:
-    """The date of the meeting a paper or minutes record ("Meeting held in public on 25 September 2019")."""
+    """The date of the governing body meeting a paper or its minutes record ("Meeting held in public on 25 September").
+
+    Only the commissioners' own papers: a council committee's minutes date the committee's meeting, not a decision
+    the governing bodies took elsewhere.
+    """
+    heading = " ".join(sentence.text for sentence in page.sentences[:4])
+    if not _BOARD_PAPER.search(heading):
+        return None
     for sentence in page.sentences[:12]:
         if _HELD_MEETING.search(sentence.text) or _LABELLED_MEETING.match(sentence.text):
             days = [d for d in page.dates_in(sentence) if d.date.precision == "day"]
