@@ -233,6 +233,7 @@ def _read_events(page: Reading, groupings: list[Grouping], kept: dict[int, int],
     decision_dates: list[tuple[int, EventType, str]] = []
     meeting_day = _page_meeting_date(page)
     council = bool(_COUNCIL_PAGE.search(page.text))
+    list_heads = _list_heads(page, kept)
     last_dated: str | None = None
     list_kinds: list[EventType] = []
     threshold: float | None = None
@@ -251,7 +252,9 @@ def _read_events(page: Reading, groupings: list[Grouping], kept: dict[int, int],
         number = kept[group]
         grouping = groupings[number]
         targets = [number]
-        if len(groupings) > 1:
+        if index in list_heads and len(list_heads[index]) > 1:
+            targets = list_heads[index]  # "NHS England approved the following mergers:" and one grouping per row
+        elif len(groupings) > 1:
             codes = set(sentence_codes(page.mentions_in(sentence)))
             overlapping = [n for n, g in enumerate(groupings) if codes & set(g.members)]
             if len(overlapping) > 1 and _SHARED_STEP.search(sentence.text):
@@ -355,6 +358,24 @@ def _read_events(page: Reading, groupings: list[Grouping], kept: dict[int, int],
     # The meeting at which a governing body decided is told by the decision itself.
     events = [e for e in events if not (e.type is EventType.MEETING and (e.grouping, e.date) in decided)]
     return events, hints
+
+
+def _list_heads(page: Reading, kept: dict[int, int]) -> dict[int, list[int]]:
+    """For each sentence introducing a list or table, the groupings its items name."""
+    heads: dict[int, list[int]] = {}
+    for index, sentence in enumerate(page.sentences):
+        if not sentence.text.endswith(":"):
+            continue
+        groups: list[int] = []
+        for item in range(index + 1, len(page.sentences)):
+            text = page.sentences[item].text
+            if not (LIST_ITEM.match(text) or " | " in text):
+                break
+            group = page.group[item]
+            if group in kept and kept[group] not in groups:
+                groups.append(kept[group])
+        heads[index] = groups
+    return heads
 
 
 def _settle_outcome(outcome: Outcome | None, vote) -> Outcome | None:

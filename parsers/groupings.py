@@ -197,11 +197,19 @@ _ON_TOPIC = re.compile(r"merg|\bCCGs?\b|\bICBs?\b|commission|consult|engag|\bvot
                        r"|views|your say|involved|public", re.IGNORECASE)
 
 
+# Headings of page furniture after a story: what follows is not the story.
+_FURNITURE_HEADING = re.compile(r"^(?:comments?(?: \(\d+\))?|related (?:stories|articles|links|news)|read more|more news|"
+                                r"share this(?: page| article)?|notes to editors|follow us|most read|you may also like|"
+                                r"latest news|sign up|newsletter)\s*:?$", re.IGNORECASE)
+
+
 def _new_topic(text: str) -> bool:
     """A headline that moves on ("Council opens new leisure centre", "Item 7: Stroke services review").
 
     A short line without a full stop, not a list item, byline, label or date line, about none of the merger's words.
     """
+    if _FURNITURE_HEADING.match(text):
+        return True
     if len(text) > 90 or text.endswith((".", "!", "?", ";", ",", "”", '"')) or LIST_ITEM.match(text):
         return False
     numbered = re.match(r"^(?:Item\s+)?\d{1,3}[.:)]?\s+(?=[A-Z])", text)
@@ -497,6 +505,8 @@ def read_names_and_targets(page: Reading, drafts: list[Draft]) -> None:
             if draft.target is None or sharper or strength > draft.target_strength:
                 draft.target, draft.target_strength = target, max(strength, draft.target_strength)
         draft = drafts[group]
+        if " | " in sentence.text:
+            _read_table_row(sentence, page.dates_in(sentence), draft)
         if draft.successor is None and re.search(r"CCG|ICB|Clinical|Integrated", sentence.text):
             for match in _SUCCESSOR.finditer(sentence.text):
                 name = short_name(match.group("name") or match.group("subject"))
@@ -504,3 +514,19 @@ def read_names_and_targets(page: Reading, drafts: list[Draft]) -> None:
                 if name.lower() not in member_names(draft):
                     draft.successor = name
                     break
+
+
+def _read_table_row(row: Sentence, dates: list[DateMention], draft: Draft) -> None:
+    """A row of a table of mergers ("NHS A CCG, NHS B CCG | NHS AB CCG | 1 April 2020"): the new name and its date."""
+    members = member_names(draft)
+    if draft.successor is None:
+        for cell in row.text.split(" | "):
+            names = re.findall(_ORG_NAME, cell)
+            # A cell naming one body that is not a member names the new one.
+            if len(names) == 1 and short_name(names[0]).lower() not in members:
+                draft.successor = short_name(names[0])
+                break
+    if draft.target is None:
+        april = [d for d in dates if d.date.value[5:7] == "04" and d.range_end is None and d.date.precision != "year"]
+        if april:
+            draft.target = april[0].date.value

@@ -72,7 +72,9 @@ def _decode(body: bytes, content_type: str | None) -> str:
 def _tidy(text: str) -> str:
     """Collapse runs of spaces inside lines and runs of blank lines, keeping paragraph breaks."""
     text = text.replace("\xa0", " ").replace("\r\n", "\n").replace("\r", "\n")
-    lines = [re.sub(r"[ \t\f\v\u200b]+", " ", line).strip() for line in text.split("\n")]
+    # A tab separates table cells in text files and PDFs: keep it as the " | " that HTML table rows get.
+    lines = [re.sub(r"[ \f\v\u200b]+", " ", re.sub(r"[ ]*\t[ \t]*", " | ", line.strip(" \t"))).strip()
+             for line in text.split("\n")]
     out: list[str] = []
     for line in lines:
         if line or (out and out[-1]):

@@ -313,3 +313,13 @@ def test_councillors_are_not_gp_members() -> None:
     result = extract(PageText(title="Health Scrutiny Committee - minutes", text=text, published=PartialDate("2019-07-15")))
     assert [(str(e.type), str(e.outcome), e.date) for e in result.events if e.type is EventType.MEMBER_VOTE] == [
         ("member_vote", "pending", "2019-09")]
+
+
+def test_table_of_approved_mergers() -> None:
+    result = read("nhse_board_paper_merger_table.txt")
+    assert [(g["members"], g["successor_name"], g["target_date"], g["status"]) for g in result["groupings"]] == [
+        (["03F", "02Y"], "NHS Hull and East Riding CCG", "2020-04-01", "approved"),
+        (["00R", "02M"], "NHS Fylde Coast CCG", "2020-04-01", "approved"),
+    ]
+    assert sorted((e["grouping"], e["type"]) for e in result["events"] if e["type"] != "meeting") == [
+        (0, "approval"), (0, "effective"), (1, "approval"), (1, "effective")]
