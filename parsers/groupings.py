@@ -198,6 +198,8 @@ _ON_TOPIC = re.compile(r"merg|\bCCGs?\b|\bICBs?\b|commission|consult|engag|\bvot
 
 
 # Headings of page furniture after a story: what follows is not the story.
+_POSTPONED_TO = re.compile(r"\b(?:delay\w*|defer\w*|postpon\w*|put back|pushed back|moved back)\b[^.]{0,60}?\b(?:until|to|till)\s",
+                           re.IGNORECASE)
 _FURNITURE_HEADING = re.compile(r"^(?:comments?(?: \(\d+\))?|related (?:stories|articles|links|news)|read more|more news|"
                                 r"share this(?: page| article)?|notes to editors|follow us|most read|you may also like|"
                                 r"latest news|sign up|newsletter)\s*:?$", re.IGNORECASE)
@@ -495,6 +497,14 @@ def read_names_and_targets(page: Reading, drafts: list[Draft]) -> None:
         if group is None or not page.in_context[index]:
             continue
         target = _target_date(sentence, page.dates_in(sentence)) if page.dates_in(sentence) else None
+        postponed = _POSTPONED_TO.search(sentence.text)
+        if postponed:
+            # "agreed to delay the merger until April 2021": the new date replaces the old target.
+            later = [d for d in page.dates_in(sentence) if d.start - sentence.start >= postponed.end() - 2
+                     and d.date.precision != "year"]
+            if later:
+                drafts[group].target, drafts[group].target_strength = later[0].date.value, 3
+                continue
         every = target is not None and len(drafts) > 1 and ALL_GROUPINGS.search(sentence.text) and not sentence_codes(
             page.mentions_in(sentence))
         strength = 2 if target is not None and _MERGER_TARGET.search(sentence.text) else 1

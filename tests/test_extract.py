@@ -323,3 +323,12 @@ def test_table_of_approved_mergers() -> None:
     ]
     assert sorted((e["grouping"], e["type"]) for e in result["events"] if e["type"] != "meeting") == [
         (0, "approval"), (0, "effective"), (1, "approval"), (1, "effective")]
+
+
+def test_a_deferral_moves_the_target() -> None:
+    text = ("NHS Shropshire CCG and NHS Telford and Wrekin CCG had planned to merge into a single CCG from April 2020. "
+            "At a joint meeting on 11 September 2019 their governing bodies agreed to delay the merger until April 2021.")
+    result = extract(PageText(title="Merger put back", text=text, published=PartialDate("2019-09-13")))
+    [grouping] = result.groupings
+    assert (grouping.target_date, str(grouping.status)) == ("2021-04", "deferred")
+    assert [(str(e.type), e.date) for e in result.events if e.type is EventType.DEFERRAL] == [("deferral", "2019-09-11")]
