@@ -316,8 +316,8 @@ def _read_events(page: Reading, groupings: list[Grouping], kept: dict[int, int],
             cues = [cues[0]] * len(days)
             dates = [d.date.value for d in days]
         for cue, date in zip(cues, dates, strict=True):
-            nearby = " ".join(s.text for s in page.sentences[max(0, index - 2):index + 1])
-            if cue.type is EventType.MEMBER_VOTE and council and not _GP_VOTERS.search(nearby):
+            if cue.type is EventType.MEMBER_VOTE and council and not _GP_VOTERS.search(
+                    " ".join(s.text for s in page.sentences[max(0, index - 2):index + 1])):
                 continue  # in council minutes "Members supported the proposal" are councillors, not GP members
             if cue.flag == "date_only":
                 if date:

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import functools
 import itertools
 import re
 from dataclasses import dataclass, field
 
 from parsers.linker import resolve_area
 from parsers.model import DateMention, OrgMention
-from parsers.register import Register, load_register, name_core
+from parsers.register import Organisation, Register, load_register, name_core
 from parsers.relevance import mentions_commissioner
 from parsers.sentences import Sentence
 from parsers.vocab import OrgKind
@@ -459,17 +460,28 @@ def successor_from_members(draft: Draft, register: Register) -> None:
             draft.successor = draft.successor or short_name(org.name)
 
 
+@functools.cache
+def _ccgs_in_footprint(footprint: str | None) -> tuple[tuple[Organisation, str], ...]:
+    """Every CCG (open at any time) of an STP/ICS footprint, with the core of its name; the register never changes."""
+    return tuple((org, name_core(org.name)) for org in load_register().organisations
+                 if org.kind == OrgKind.CCG and org.footprint_code == footprint)
+
+
 def place_members(page: Reading, draft: Draft, register: Register) -> None:
     """Members named only by place in a vote sentence ("Practices in Wolverhampton have voted against their CCG ...")."""
     if not draft.codes:
         return
     footprints = {register.get(c).footprint_code for c in draft.codes if register.get(c)}
-    neighbours = [org for org in register.organisations if org.kind == OrgKind.CCG and org.footprint_code in footprints
-                  and org.code not in draft.codes and org.code not in draft.excluded
-                  and (page.published is None or org.open_on(page.published))]
+    cores = [(org, core) for footprint in footprints for org, core in _ccgs_in_footprint(footprint)
+             if org.code not in draft.codes and org.code not in draft.excluded
+             and (page.published is None or org.open_on(page.published))]
+    if not cores:
+        return
     for index, sentence in enumerate(page.sentences):
+        if not page.in_context[index]:
+            continue
         voting = re.search(r"\bvot|\bballot|\bjoin", sentence.text, re.IGNORECASE)
-        if not page.in_context[index] or not (voting or page.merger[index]):
+        if not (voting or page.merger[index]):
             continue
         if not re.search(r"\bCCGs?\b|clinical commissioning groups?", sentence.text, re.IGNORECASE):
             continue
@@ -480,9 +492,9 @@ def place_members(page: Reading, draft: Draft, register: Register) -> None:
         for mention in page.mentions_in(sentence):
             local = mention.start - sentence.start
             plain = plain[:local] + " " * (mention.end - mention.start) + plain[local + mention.end - mention.start:]
-        for org in neighbours:
-            core = name_core(org.name)
-            if core and re.search(rf"(?<![\w-]){re.escape(core)}(?![\w-])", plain.lower()):
+        low = plain.lower()
+        for org, core in cores:
+            if core and core in low and re.search(rf"(?<![\w-]){re.escape(core)}(?![\w-])", low):
                 draft.absorb((org.code,))
 
 
