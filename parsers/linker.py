@@ -61,7 +61,7 @@ NOT_COMMISSIONER = {"trust", "foundation", "hospital", "hospitals", "healthcare"
                     "services", "service", "provider", "property", "digital", "direct", "choices"}
 # Organisation-type words after a name, longest first; group 1 is the phrase, which gives the kind.
 SUFFIX_RE = re.compile(
-    r"(clinical commissioning groups|clinical commissioning group s|clinical commissioning group|ccgs|ccg s|ccg"
+    r"(?:s )?(clinical commissioning groups|clinical commissioning group s|clinical commissioning group|ccgs|ccg s|ccg"
     r"|integrated care boards|integrated care board|icbs|icb s|icb|integrated care system|integrated care partnership"
     r"|ics) "
 )
@@ -72,6 +72,21 @@ SUFFIX_KINDS = {
     "integrated care partnership": "ics", "ics": "ics",
 }
 SUFFIX_FIRST_WORDS = {"clinical", "ccgs", "ccg", "integrated", "icbs", "icb", "ics"}
+PLURAL_ICB_SUFFIXES = {"integrated care boards", "icbs", "icb s"}
+# Words that, right before a list of bare names, say the names are CCGs: "the CCGs for A, B and C",
+# "Member CCGs: A; B; C", "the CCG for Swale".
+LEAD_WORDS = {"ccg", "ccgs", "groups", "group"}
+LEAD_LINKS = AREA_LINKS | {"the", "namely", "including", "are", "were", "between", "being"}
+# After a bare place name these words mean a council, a town or a provider, not the CCG of that name.
+NOT_CCG_AFTER = NOT_COMMISSIONER | {
+    "borough", "city", "county", "district", "council", "councils", "area", "areas", "town", "towns", "s",
+    "local", "metropolitan", "unitary", "general", "royal", "nhs", "primary", "practice", "practices", "gp",
+    "gps", "medical", "road", "street", "station", "college", "school", "police", "fire",
+}
+SIBLING_CHARS = 300  # how far from a named CCG its unnamed partners may sit in the same sentence
+SENTENCE_END_RE = re.compile(r"[.!?]\s+(?=[A-Z\"“‘(])|\n\s*\n")
+WORD_RE = re.compile(r"[A-Za-z0-9]+|&")
+BRACKETED_CODE_RE = re.compile(r"\(\s*([0-9]{2}[A-Z]|[A-Z][0-9][A-Z][0-9][A-Z])\s*\)")
 PLURAL_RE = re.compile(r" (ccgs|ccg s|clinical commissioning groups|clinical commissioning group s) ")
 # What may stand between two names of a list that shares its suffix: "A, B and NHS C CCGs".
 NAME_GAPS = frozenset({" ", " and ", " & ", " nhs ", " and nhs ", " & nhs "})
@@ -215,6 +230,7 @@ class _Linker:
         self.last_area: _Hit | None = None
         self.last_group: tuple[str, ...] | None = None  # the CCGs the last resolved count referred to
         self.named: list[tuple[int, str]] = []  # (position in norm, code) of each CCG named by name
+        self.linked: set[int] = set()  # starts (in norm) of the name hits already linked
 
     # --- positions ---------------------------------------------------------------------------------------
     def original(self, position: int) -> int:
@@ -238,7 +254,8 @@ class _Linker:
         return self.original(start), self.original(end - 1) + 1
 
     def mention(self, start: int, end: int, codes: tuple[str, ...], kind: OrgKind, **extra) -> None:
-        first, last = self.span(start, end)
+        original = self.original
+        first, last = original(start), original(end - 1) + 1  # self.span, inlined: called for every mention
         self.mentions.append(OrgMention(first, last, self.text[first:last], codes, kind, **extra))
 
     def word_before(self, start: int) -> tuple[str, int]:
@@ -262,6 +279,23 @@ class _Linker:
             return end, ""
         return match.end(1), SUFFIX_KINDS[match.group(1)]
 
+    def suffix_follows(self, end: int) -> bool:
+        """Whether organisation-type words follow the space at `end` ("Thanet CCG", "Thanet's CCG")."""
+        word = self.word_after(end)[0]
+        return word in SUFFIX_FIRST_WORDS or (word == "s" and SUFFIX_RE.match(self.norm, end + 1) is not None)
+
+    def ccg_lead(self, start: int) -> bool:
+        """ "the CCGs for A, B and C", "Member CCGs: A; B", "the CCG for Swale": CCG words just before `start`."""
+        cursor = start
+        for _ in range(3):
+            word, begin = self.word_before(cursor)
+            if word in LEAD_WORDS:
+                return word != "groups" and word != "group" or self.word_before(begin)[0] == "commissioning"
+            if word not in LEAD_LINKS:
+                return False
+            cursor = begin
+        return False
+
     def _numbers_a_list(self, begin: int, word: str) -> bool:
         """ "4. South east London CCGs", "9: Kirklees CCGs": an item or section number, not a count."""
         after = self.original(begin) + len(word)
@@ -280,16 +314,51 @@ class _Linker:
                 last, following = hits[j], hits[j + 1]
                 if not last.entry.names or not following.entry.names or following.start - last.end > 9:
                     break
-                if self.word_after(last.end)[0] in SUFFIX_FIRST_WORDS:
-                    break
-                if norm[last.end:following.start] not in NAME_GAPS:
+                if norm[last.end:following.start] not in NAME_GAPS or self.suffix_follows(last.end):
                     break
                 j += 1
-            if j > i or self.has_nhs(hits[i]) or self.word_after(hits[i].end)[0] in SUFFIX_FIRST_WORDS:
-                self._link_chain(hits[i:j + 1])
+            if hits[i].entry.footprints and i + 1 < count:
+                listed = self._icb_list(hits, i, j)
+                if listed is not None:
+                    i = listed + 1
+                    continue
+            start = hits[i].start
+            # Most names have no CCG words just before them: look for the letters before splitting words.
+            window = norm[max(0, start - 32):start]
+            lead = ("ccg" in window or "group" in window) and self.ccg_lead(start)
+            if j > i or lead or self.has_nhs(hits[i]) or self.suffix_follows(hits[i].end):
+                self._link_chain(hits[i:j + 1], lead)
             i = j + 1
 
-    def _link_chain(self, chain: list[_Hit]) -> None:
+    def _icb_list(self, hits: list[_Hit], first: int, last: int) -> int | None:
+        """ "the Norfolk and Waveney and Suffolk and North East Essex ICBs": boards sharing a plural suffix.
+
+        Leftmost-longest matching segments the "and"s by the register's own names; every board in the run
+        of names before the plural suffix is linked. Returns the index of the list's last hit, None if no list.
+        """
+        while last + 1 < len(hits) and hits[last + 1].entry.footprints and hits[last].entry.footprints:
+            if self.norm[hits[last].end:hits[last + 1].start] not in NAME_GAPS or self.suffix_follows(hits[last].end):
+                break
+            last += 1
+        if last == first:
+            return None
+        match = SUFFIX_RE.match(self.norm, hits[last].end + 1)
+        if match is None or match.group(1) not in PLURAL_ICB_SUFFIXES:
+            return None
+        chain = hits[first:last + 1]
+        if not all(hit.entry.footprints or hit.entry.forming for hit in chain):
+            return None
+        for hit in chain:
+            start = hit.start - 4 if self.has_nhs(hit) else hit.start
+            end = match.end(1) if hit is chain[-1] else hit.end
+            if hit.entry.footprints:
+                self.mention(start, end, (hit.entry.footprints[0],), OrgKind.ICB)
+            else:
+                area_start, area_end = self.span(hit.start, hit.end)
+                self.mention(start, end, hit.entry.forming, OrgKind.ICB, area=self.text[area_start:area_end])
+        return last
+
+    def _link_chain(self, chain: list[_Hit], lead: bool = False) -> None:
         last = chain[-1]
         suffix_end, suffix_kind = self.suffix(last.end)
         plural = suffix_kind == "ccgs"
@@ -297,16 +366,20 @@ class _Linker:
             if len(chain) == 1:
                 self._link_footprint(last)
             return
-        if len(chain) == 1 and plural and last.entry.is_area:
+        if len(chain) == 1 and (plural or lead and not suffix_kind) and last.entry.is_area:
             return  # "Staffordshire CCGs", "Kent and Medway CCGs": an area reference, handled below
         if len(chain) == 1 and not last.entry.names:
             self._link_footprint(last)
             return
+        if suffix_kind == "ccg":
+            # "Vale Royal and West Cheshire CCG": one CCG is named; the words before it are not partners.
+            self.linked.update(hit.start for hit in chain)
         for position, hit in enumerate(chain):
             is_last = position == len(chain) - 1
             explicit = bool(suffix_kind) and (is_last or plural)
             nhs = self.has_nhs(hit)
-            if not explicit and not (nhs and self.word_after(hit.end)[0] not in NOT_COMMISSIONER):
+            led = lead and self.word_after(hit.end)[0] not in NOT_CCG_AFTER
+            if not explicit and not led and not (nhs and self.word_after(hit.end)[0] not in NOT_COMMISSIONER):
                 if len(chain) == 1:
                     self._link_footprint(hit)
                 continue
@@ -320,6 +393,7 @@ class _Linker:
             for code in codes[:1] if len(codes) > 1 and self.on is None else codes:
                 self.mention(start, end, (code,), OrgKind.CCG)
                 self.named.append((start, code))
+            self.linked.add(hit.start)
             if is_last and suffix_kind:
                 self.consumed.add(hit.end + 1)
 
@@ -358,6 +432,60 @@ class _Linker:
             word, stop = self.word_after(end)
             if word and word.upper() in self.index.ccg_codes:
                 self.mention(end + 1, stop, (word.upper(),), OrgKind.SUB_ICB)
+
+    # --- partners named by place --------------------------------------------------------------------------
+    def link_siblings(self, hits: list[_Hit]) -> None:
+        """Bare names of a named CCG's partners in the same sentence: "Slough CCG, along with Windsor, Ascot and
+        Maidenhead and Bracknell and Ascot", "NHS Bracknell and Ascot CCG will join its neighbours in Slough".
+
+        A place name alone counts only when a CCG it merged with (same successor) or shares a footprint with
+        is named nearby in the same sentence, and the next word does not make it a council, town or provider.
+        """
+        if not self.named:
+            return
+        register = self.index.register
+        named = sorted(self.named)
+        positions = [at for at, _ in named]
+        for hit in hits:
+            if not hit.entry.names or hit.entry.is_area or hit.start in self.linked:
+                continue
+            low = bisect.bisect_left(positions, hit.start - SIBLING_CHARS)
+            high = bisect.bisect_right(positions, hit.start + SIBLING_CHARS)
+            if low == high or self.has_nhs(hit) or self.word_after(hit.end)[0] in NOT_CCG_AFTER:
+                continue
+            anchors = named[low:high]
+            for code in _names_on(hit.entry.names, self.on, historical=False):
+                org = register.get(code)
+                partners = [at for at, other in anchors if other != code and _partners(org, register.get(other))]
+                if any(not self._sentence_between(at, hit.start) for at in partners):
+                    self.mention(hit.start, hit.end, (code,), OrgKind.CCG)
+                    self.linked.add(hit.start)
+                    break
+
+    def _sentence_between(self, first: int, second: int) -> bool:
+        low, high = sorted((first, second))
+        return SENTENCE_END_RE.search(self.text, self.original(low), self.original(high)) is not None
+
+    def link_codes(self) -> None:
+        """ODS codes in brackets after a name: "Swale (10D)" links Swale; a bracketed code alone links too."""
+        if "(" not in self.text:
+            return
+        taken = {(m.codes[0], m.end) for m in self.mentions if len(m.codes) == 1}
+        for match in BRACKETED_CODE_RE.finditer(self.text):
+            code = match.group(1)
+            org = self.index.register.get(code)
+            if org is None or org.kind != OrgKind.CCG or (self.on is not None and self.on < org.opened):
+                continue
+            before = self.text[:match.start()].rstrip()
+            if (code, len(before)) in taken:
+                continue
+            start = match.start(1)
+            name = name_core(org.name)
+            window = max(0, len(before) - len(name) - 40)
+            if normalise_name(before[window:]).endswith(f" {name}") or normalise_name(before[window:]) == name:
+                words = [word.start() for word in WORD_RE.finditer(before, window)]
+                start = words[-len(name.split())]
+            self.mentions.append(OrgMention(start, match.end(), self.text[start:match.end()], (code,), OrgKind.CCG))
 
     # --- area references ---------------------------------------------------------------------------------
     def link_areas(self, hits: list[_Hit]) -> None:
@@ -450,6 +578,14 @@ class _Linker:
                 if match.start() < defined_at or any(s <= match.start() < e for s, e in taken):
                     continue
                 self.mentions.append(OrgMention(match.start(), match.end(), abbreviation, source.codes, source.kind))
+
+
+def _partners(org, other) -> bool:
+    """Two CCGs that merged into the same body or shared an STP/ICS footprint."""
+    if org is None or other is None:
+        return False
+    same_successor = org.successor is not None and org.successor == other.successor
+    return same_successor or (org.footprint_code is not None and org.footprint_code == other.footprint_code)
 
 
 def _number(token: str) -> int | None:
@@ -545,6 +681,8 @@ def link_organisations(text: str, on: dt.date | None) -> list[OrgMention]:
         return []
     linker = _Linker(index, text, on, padded, norm)
     linker.link_names(hits)
+    linker.link_siblings(hits)
+    linker.link_codes()
     linker.link_areas(hits)
     linker.link_abbreviations()
     return sorted(linker.mentions, key=lambda mention: (mention.start, mention.end))
