@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -290,26 +291,41 @@ def clauses(sentence: str) -> list[tuple[int, int]]:
     return spans
 
 
-@dataclass(frozen=True)
 class _Mood:
-    """How a clause speaks: supposing, hedging, denying, or looking ahead."""
+    """How a clause speaks: supposing, hedging, denying, or looking ahead (each worked out only when asked)."""
 
-    conditional: bool
-    hedged: bool
-    negated: bool
-    future: bool
-    modal: bool
+    def __init__(self, text: str):
+        # "approved subject to conditions" is a (conditional) approval, not a hedge.
+        self.text = SUBJECT_TO_CONDITIONS.sub("", text) if "subject to" in text.lower() else text
+
+    @functools.cached_property
+    def conditional(self) -> bool:
+        return bool(CONDITIONAL.search(self.text))
+
+    @functools.cached_property
+    def hedged(self) -> bool:
+        return bool(HEDGE.search(self.text))
+
+    @functools.cached_property
+    def negated(self) -> bool:
+        return bool(NEGATION.search(self.text))
+
+    @functools.cached_property
+    def future(self) -> bool:
+        return bool(FUTURE.search(self.text))
+
+    @functools.cached_property
+    def modal(self) -> bool:
+        return bool(MODAL.search(self.text))
 
     @property
     def decisive(self) -> bool:
-        return not self.hedged and not self.negated and not self.conditional
+        return not self.conditional and not self.negated and not self.hedged
 
 
+@functools.lru_cache(maxsize=64)
 def _mood(text: str) -> _Mood:
-    # "approved subject to conditions" is a (conditional) approval, not a hedge.
-    text = SUBJECT_TO_CONDITIONS.sub("", text)
-    return _Mood(bool(CONDITIONAL.search(text)), bool(HEDGE.search(text)), bool(NEGATION.search(text)),
-                 bool(FUTURE.search(text)), bool(MODAL.search(text)))
+    return _Mood(text)
 
 
 def classify(sentence: str) -> list[Cue]:
