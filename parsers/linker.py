@@ -83,6 +83,9 @@ NOT_CCG_AFTER = NOT_COMMISSIONER | {
     "local", "metropolitan", "unitary", "general", "royal", "nhs", "primary", "practice", "practices", "gp",
     "gps", "medical", "road", "street", "station", "college", "school", "police", "fire",
 }
+# Before a bare place name these words mean the place itself: "patients use hospitals in Doncaster".
+NOT_CCG_BEFORE = {"hospital", "hospitals", "trust", "trusts", "council", "councils", "patients", "residents",
+                  "people", "population", "live", "lives", "living", "born", "near", "town", "city", "university"}
 SIBLING_CHARS = 300  # how far from a named CCG its unnamed partners may sit in the same sentence
 SENTENCE_END_RE = re.compile(r"[.!?]\s+(?=[A-Z\"“‘(])|\n\s*\n")
 WORD_RE = re.compile(r"[A-Za-z0-9]+|&")
@@ -378,7 +381,8 @@ class _Linker:
             is_last = position == len(chain) - 1
             explicit = bool(suffix_kind) and (is_last or plural)
             nhs = self.has_nhs(hit)
-            led = lead and self.word_after(hit.end)[0] not in NOT_CCG_AFTER
+            # "the three CCGs in Coventry and Warwickshire - Coventry and Rugby, ...": the area is not a member.
+            led = lead and not hit.entry.is_area and self.word_after(hit.end)[0] not in NOT_CCG_AFTER
             if not explicit and not led and not (nhs and self.word_after(hit.end)[0] not in NOT_COMMISSIONER):
                 if len(chain) == 1:
                     self._link_footprint(hit)
@@ -446,12 +450,18 @@ class _Linker:
         register = self.index.register
         named = sorted(self.named)
         positions = [at for at, _ in named]
+        place_end = -1  # end of the last name read as a place ("hospitals in Doncaster"): a list after it is too
         for hit in hits:
             if not hit.entry.names or hit.entry.is_area or hit.start in self.linked:
                 continue
             low = bisect.bisect_left(positions, hit.start - SIBLING_CHARS)
             high = bisect.bisect_right(positions, hit.start + SIBLING_CHARS)
             if low == high or self.has_nhs(hit) or self.word_after(hit.end)[0] in NOT_CCG_AFTER:
+                continue
+            word, begin = self.word_before(hit.start)
+            if (word in NOT_CCG_BEFORE or word in AREA_LINKS and self.word_before(begin)[0] in NOT_CCG_BEFORE
+                    or self.norm[place_end:hit.start] in NAME_GAPS):
+                place_end = hit.end
                 continue
             anchors = named[low:high]
             for code in _names_on(hit.entry.names, self.on, historical=False):
