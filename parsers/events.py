@@ -225,8 +225,10 @@ PLANNED_EFFECTIVE = Gated(re.compile(
     r"\b(?:will|would|is to|are to|is due to|are due to|is set to|are set to|to) (?:formally |officially )?merge (?:on|from|with)\b"
     r"|\b(?:will|would|is to|are to|is due to|are due to|is set to|are set to) (?:formally |officially |legally )?(?:come into (?:being|existence|effect)|be (?:formally |officially )?"
     r"(?:established|created|formed|launched|replaced)|go live|replace|launch|start operating|begin operating|take over|take effect)\b"
-    r"|\b(?:takes?|comes?) (?:effect|into being)\b",
-    re.IGNORECASE), ('will', 'would', 'is to', 'are to', 'due to', 'set to', 'to merge', 'take', 'come'))
+    r"|\b(?:takes?|comes?) (?:effect|into being)\b"
+    r"|\bnew (?:CCG|ICB|organisation|body|board)\s+(?:will\s+)?(?:starts?|begins?|launch(?:es)?|goes live)\b",
+    re.IGNORECASE), ('will', 'would', 'is to', 'are to', 'due to', 'set to', 'to merge', 'take', 'come', 'start',
+                     'begin', 'launch', 'goes live'))
 GP_BODY = Gated(re.compile(r"\b(?:GPs?|members?|member practices|practices?|memberships?|GP practices|constituent practices|LMC)\b",
                      re.IGNORECASE), ('gp', 'member', 'practice', 'lmc'))
 GB_VOTE = Gated(re.compile(r"\bgoverning bod(?:y|ies)|\bboards?\b", re.IGNORECASE), ('governing', 'board'))

@@ -78,7 +78,8 @@ def _assign_dates(cues: list[Cue], sentence: Sentence, dates: list[DateMention],
         targetish = bool(re.search(rf"\b(?:{lead_words})\s+(?:the\s+)?$", lead, re.IGNORECASE)) or mention.date.value == target
         if re.search(r"\bpublished (?:in|on)\s+$", lead, re.IGNORECASE):
             continue  # "the blueprint published in May 2025" dates a document, not a step
-        usable.append((mention, "target" if targetish else ""))
+        deadline = bool(re.search(r"\b(?:by|before)\s+(?:\d{1,2}(?:\.\d\d)?\s*[ap]m\s+on\s+)?(?:the\s+)?$", lead, re.IGNORECASE))
+        usable.append((mention, ("deadline" if deadline else "target") if targetish else ""))
     owners: dict[int, list[tuple[int, DateMention]]] = {}
     spans = clauses(sentence.text)
 
@@ -91,7 +92,9 @@ def _assign_dates(cues: list[Cue], sentence: Sentence, dates: list[DateMention],
         best, best_distance = None, None
         for number, cue in enumerate(cues):
             takes_target = cue.type is EventType.EFFECTIVE or (cue.type is EventType.CONSULTATION_END)
-            if kind == "target" and not takes_target:
+            # "practices must vote by 13 September": a vote's closing day is its date.
+            takes_deadline = takes_target or cue.type is EventType.MEMBER_VOTE
+            if (kind == "target" and not takes_target) or (kind == "deadline" and not takes_deadline):
                 continue
             if mention.range_end is not None and cue.type not in consulting:
                 continue  # "from March to May" is a period of engagement, not the day of a decision

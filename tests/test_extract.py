@@ -332,3 +332,24 @@ def test_a_deferral_moves_the_target() -> None:
     [grouping] = result.groupings
     assert (grouping.target_date, str(grouping.status)) == ("2021-04", "deferred")
     assert [(str(e.type), e.date) for e in result.events if e.type is EventType.DEFERRAL] == [("deferral", "2019-09-11")]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("GP practices will be asked to vote on the merger by 5pm on 13 September 2019.", ["2019-09-13"]),
+        # (the period's end becomes the consultation's end when events are read)
+        ("The consultation ran from 1 July to 30 August 2019.", ["2019-07-01"]),
+        ("NHS England approved the application on 18 October 2019 and the new CCG starts on 1 April 2020.",
+         ["2019-10-18", "2020-04-01"]),
+        (("Member practices voted in favour in September 2020, and the governing bodies submitted the application in "
+         "October 2020."), ["2020-10", "2020-09"]),
+    ],
+)
+def test_each_step_gets_its_own_date(sentence: str, expected: list[str]) -> None:
+    from parsers.dates import find_dates
+    from parsers.extract import _assign_dates
+    from parsers.sentences import Sentence
+
+    assert _assign_dates(classify(sentence), Sentence(sentence, 0, len(sentence)), find_dates(sentence), None) == expected
+
