@@ -86,7 +86,9 @@ NOT_CCG_AFTER = NOT_COMMISSIONER | {
 # Before a bare place name these words mean the place itself: "patients use hospitals in Doncaster".
 NOT_CCG_BEFORE = {"hospital", "hospitals", "trust", "trusts", "council", "councils", "patients", "residents",
                   "people", "population", "live", "lives", "living", "born", "near", "town", "city", "university"}
-SIBLING_CHARS = 300  # how far from a named CCG its unnamed partners may sit in the same sentence
+SIBLING_CHARS = 300
+MERGER_AREAS_RE = re.compile(r" (?:mergers|merger|merging|merge|merges|merged) (?:in|across|covering|throughout) ")
+CCG_CONTEXT_CHARS = 300  # how far from a named CCG its unnamed partners may sit in the same sentence
 SENTENCE_END_RE = re.compile(r"[.!?]\s+(?=[A-Z\"“‘(])|\n\s*\n")
 WORD_RE = re.compile(r"[A-Za-z0-9]+|&")
 BRACKETED_CODE_RE = re.compile(r"\(\s*([0-9]{2}[A-Z]|[A-Z][0-9][A-Z][0-9][A-Z])\s*\)")
@@ -506,6 +508,34 @@ class _Linker:
             start = match.start(1)
             if start not in self.consumed:
                 self._link_area_reference(start, match.end(1), area_ending, area_starting, areas)
+        if " merg" in self.norm:
+            self._link_merger_areas(area_starting)
+
+    def _link_merger_areas(self, area_starting: dict[int, _Hit]) -> None:
+        """ "CCG mergers in Hampshire, the Black Country and north-west London": each area's CCGs on the date.
+
+        Only in text about CCGs (the word CCG or clinical commissioning group nearby), and only for areas not
+        followed by "CCGs" (those are read as area references above).
+        """
+        norm = self.norm
+        for match in MERGER_AREAS_RE.finditer(norm):
+            nearby = norm[max(0, match.start() - CCG_CONTEXT_CHARS):match.end() + CCG_CONTEXT_CHARS]
+            if "ccg" not in nearby and "clinical commissioning" not in nearby:
+                continue
+            cursor = match.end()
+            while True:
+                for filler in ("and the ", "& the ", "and ", "& ", "the "):
+                    if norm.startswith(filler, cursor):
+                        cursor += len(filler)
+                        break
+                area = area_starting.get(cursor)
+                if area is None or self.suffix_follows(area.end):
+                    break
+                codes = _resolve_key(area.key, None, self.on)
+                if codes and len(codes) >= 2:
+                    area_start, area_end = self.span(area.start, area.end)
+                    self.mention(area.start, area.end, codes, OrgKind.CCG, area=self.text[area_start:area_end])
+                cursor = area.end + 1
 
     def _link_area_reference(self, start: int, end: int, area_ending: dict[int, _Hit],
                              area_starting: dict[int, _Hit], areas: list[_Hit]) -> None:
