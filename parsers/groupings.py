@@ -201,6 +201,7 @@ _ON_TOPIC = re.compile(r"merg|\bCCGs?\b|\bICBs?\b|commission|consult|engag|\bvot
 # Headings of page furniture after a story: what follows is not the story.
 _POSTPONED_TO = re.compile(r"\b(?:delay\w*|defer\w*|postpon\w*|put back|pushed back|moved back)\b[^.]{0,60}?\b(?:until|to|till)\s",
                            re.IGNORECASE)
+_JOINS_TOO = re.compile(r"\b(?:join(?:s|ed|ing)?|also|too|as well|along with|alongside)\b", re.IGNORECASE)
 _FURNITURE_HEADING = re.compile(r"^(?:comments?(?: \(\d+\))?|related (?:stories|articles|links|news)|read more|more news|"
                                 r"share this(?: page| article)?|notes to editors|follow us|most read|you may also like|"
                                 r"latest news|sign up|newsletter)\s*:?$", re.IGNORECASE)
@@ -292,6 +293,11 @@ def read_groupings(page: Reading) -> list[Draft]:
             drafts.append(Draft())
             matched = len(drafts) - 1
         if matched is None and current is not None and not codes:
+            matched = current
+        if matched is None and current is not None and len(codes) == 1 and page.merger[index] and _JOINS_TOO.search(
+                sentence.text) and not _NOT_MEMBER.search(sentence.text):
+            # "NHS Wirral CCG will also join the merger": one more member of the grouping in hand.
+            drafts[current].absorb(codes)
             matched = current
         if matched is not None:
             draft = drafts[matched]

@@ -353,3 +353,10 @@ def test_each_step_gets_its_own_date(sentence: str, expected: list[str]) -> None
 
     assert _assign_dates(classify(sentence), Sentence(sentence, 0, len(sentence)), find_dates(sentence), None) == expected
 
+
+
+def test_one_more_member_joins() -> None:
+    text = ("NHS Eastern Cheshire CCG, NHS South Cheshire CCG, NHS Vale Royal CCG and NHS West Cheshire CCG plan to merge "
+            "into a single CCG from April 2020. NHS Wirral CCG will also join the merger.")
+    result = extract(PageText(title="Cheshire merger", text=text, published=PartialDate("2019-01-10")))
+    assert [sorted(g.members) for g in result.groupings] == [["01C", "01R", "02D", "02F", "12F"]]
