@@ -76,12 +76,14 @@ PLURAL_ICB_SUFFIXES = {"integrated care boards", "icbs", "icb s"}
 # Words that, right before a list of bare names, say the names are CCGs: "the CCGs for A, B and C",
 # "Member CCGs: A; B; C", "the CCG for Swale".
 LEAD_WORDS = {"ccg", "ccgs", "groups", "group"}
-LEAD_LINKS = AREA_LINKS | {"the", "namely", "including", "are", "were", "between", "being"}
+LEAD_LINKS = AREA_LINKS | {"the", "namely", "including", "are", "were", "between", "being", "taking", "part",
+                           "involved", "concerned", "affected", "listed", "below", "merging", "joining", "is"}
 # After a bare place name these words mean a council, a town or a provider, not the CCG of that name.
 NOT_CCG_AFTER = NOT_COMMISSIONER | {
     "borough", "city", "county", "district", "council", "councils", "area", "areas", "town", "towns", "s",
     "local", "metropolitan", "unitary", "general", "royal", "nhs", "primary", "practice", "practices", "gp",
-    "gps", "medical", "road", "street", "station", "college", "school", "police", "fire",
+    "gps", "medical", "road", "street", "station", "college", "school", "police", "fire", "house", "hall", "centre",
+    "center", "park", "square", "court", "lane", "avenue", "building", "office", "offices",
 }
 # Before a bare place name these words mean the place itself: "patients use hospitals in Doncaster".
 NOT_CCG_BEFORE = {"hospital", "hospitals", "trust", "trusts", "council", "councils", "patients", "residents",
@@ -292,7 +294,7 @@ class _Linker:
     def ccg_lead(self, start: int) -> bool:
         """ "the CCGs for A, B and C", "Member CCGs: A; B", "the CCG for Swale": CCG words just before `start`."""
         cursor = start
-        for _ in range(3):
+        for _ in range(4):
             word, begin = self.word_before(cursor)
             if word in LEAD_WORDS:
                 return word != "groups" and word != "group" or self.word_before(begin)[0] == "commissioning"
@@ -476,7 +478,8 @@ class _Linker:
 
     def _sentence_between(self, first: int, second: int) -> bool:
         low, high = sorted((first, second))
-        return SENTENCE_END_RE.search(self.text, self.original(low), self.original(high)) is not None
+        # one character past the later name, so the look-ahead for a capital can see it
+        return SENTENCE_END_RE.search(self.text, self.original(low), self.original(high) + 1) is not None
 
     def link_codes(self) -> None:
         """ODS codes in brackets after a name: "Swale (10D)" links Swale; a bracketed code alone links too."""

@@ -436,3 +436,136 @@ def test_announced_icbs_without_a_code_stand_for_the_icbs_forming_them(text: str
 
 def test_a_county_council_is_not_an_announced_icb() -> None:
     assert link_organisations("Essex County Council and Norfolk County Council", dt.date(2026, 5, 1)) == []
+
+
+# --- Names the text makes CCGs without "CCG" beside them (lists, headings, partners named by place) ---------
+AUTUMN_2017 = dt.date(2017, 10, 1)
+AUTUMN_2020 = dt.date(2020, 10, 1)
+AUTUMN_2025 = dt.date(2025, 10, 1)
+EAST_BERKSHIRE = [("Slough", ("10T",)), ("Windsor, Ascot and Maidenhead", ("11C",)), ("Bracknell and Ascot", ("10G",))]
+
+# (text, date, [(mention text, codes)] in text order)
+NAMES_IN_CONTEXT = [
+    ("Bracknell and Ascot CCG is to combine with its neighbours in Slough and in Windsor, Ascot and Maidenhead.",
+     AUTUMN_2017, [("Bracknell and Ascot CCG", ("10G",)), ("Slough", ("10T",)),
+                   ("Windsor, Ascot and Maidenhead", ("11C",))]),
+    ("A single board will replace the CCGs for Slough, Windsor Ascot and Maidenhead, and Bracknell and Ascot.",
+     AUTUMN_2017, [("Slough", ("10T",)), ("Windsor Ascot and Maidenhead", ("11C",)),
+                   ("Bracknell and Ascot", ("10G",))]),
+    ("Slough CCG, together with Windsor, Ascot and Maidenhead and Bracknell and Ascot, has applied to merge.",
+     AUTUMN_2017, [("Slough CCG", ("10T",)), *EAST_BERKSHIRE[1:]]),
+    ("Member CCGs: Slough; Windsor, Ascot and Maidenhead; Bracknell and Ascot", AUTUMN_2017, EAST_BERKSHIRE),
+    ("Member CCGs\n\u2022 Slough\n\u2022 Windsor, Ascot & Maidenhead\n\u2022 Bracknell & Ascot\n", AUTUMN_2017,
+     [("Slough", ("10T",)), ("Windsor, Ascot & Maidenhead", ("11C",)), ("Bracknell & Ascot", ("10G",))]),
+    ("Member CCGs\n- Slough\n- Windsor, Ascot and Maidenhead\n- Bracknell and Ascot", AUTUMN_2017, EAST_BERKSHIRE),
+    ("Clinical commissioning groups taking part: Slough / Bracknell and Ascot / WAM", AUTUMN_2017,
+     [("Slough", ("10T",)), ("Bracknell and Ascot", ("10G",)), ("WAM", ("11C",))]),
+    ("Slough / Bracknell and Ascot / WAM CCGs", AUTUMN_2017,
+     [("Slough", ("10T",)), ("Bracknell and Ascot", ("10G",)), ("WAM CCGs", ("11C",))]),
+    ("Thanet's CCG and the CCG for Swale backed the plan.", SUMMER_2018,
+     [("Thanet's CCG", ("10E",)), ("Swale", ("10D",))]),
+    ("Swale and Thanet CCGs backed the plan.", SUMMER_2018, [("Swale", ("10D",)), ("Thanet CCGs", ("10E",))]),
+    ("NHS Kent & Medway CCG was formed in April 2020.", dt.date(2020, 6, 1), [("NHS Kent & Medway CCG", ("91Q",))]),
+    ("NHS Ashford CCG (09C) and Swale (10D) signed the letter.", SUMMER_2018,
+     [("NHS Ashford CCG", ("09C",)), ("Swale", ("10D",))]),
+    ("Papers were sent to Swale (10D) and Dartford, Gravesham & Swanley (09J).", SUMMER_2018,
+     [("Swale (10D)", ("10D",)), ("Dartford, Gravesham & Swanley (09J)", ("09J",))]),
+    ("The merger of Herts Valleys and East and North Hertfordshire CCGs was turned down.", AUTUMN_2020,
+     [("Herts Valleys", ("06N",)), ("East and North Hertfordshire CCGs", ("06K",))]),
+    ("Stoke and North Staffordshire CCGs share a chief officer.", SPRING_2019,
+     [("Stoke", ("05W",)), ("North Staffordshire CCGs", ("05G",))]),
+    ("NHS Dudley CCG will not join the CCGs in Walsall, Wolverhampton and Sandwell and West Birmingham.",
+     AUTUMN_2020, [("NHS Dudley CCG", ("05C",)), ("Walsall", ("05Y",)), ("Wolverhampton", ("06A",)),
+                   ("Sandwell and West Birmingham", ("05L",))]),
+    ("The governing bodies of the East Berkshire CCGs (Slough, Bracknell and Ascot, and WAM) agreed.", AUTUMN_2017,
+     [("East Berkshire CCGs", ("10G", "10T", "11C")), ("Slough", ("10T",)), ("Bracknell and Ascot", ("10G",)),
+      ("WAM", ("11C",))]),
+]
+
+
+@pytest.mark.parametrize("text, on, expected", NAMES_IN_CONTEXT)
+def test_names_the_context_makes_ccgs(text: str, on: dt.date, expected: list) -> None:
+    assert [(m.text, m.codes) for m in link_organisations(text, on)] == expected
+
+
+# Bare place names near CCG words that are still places, councils or buildings: (text, date, codes linked).
+PLACES_NEAR_CCGS = [
+    ("Slough Borough Council said the Slough area needs more GPs.", AUTUMN_2017, []),
+    ("NHS Slough CCG said patients use hospitals in Windsor and Maidenhead.", AUTUMN_2017, [("10T",)]),
+    ("Slough CCG met. Windsor, Ascot and Maidenhead was discussed in another item.", AUTUMN_2017, [("10T",)]),
+    ("Slough CCG is in Berkshire; the Royal Borough of Windsor and Maidenhead agreed.", AUTUMN_2017, [("10T",)]),
+    ("NHS Frimley CCG said practices in Slough would keep their contracts.", dt.date(2021, 6, 1), [("D4U1Y",)]),
+    ("NHS Ashford CCG met at Ashford Borough Council offices in Swale House.", SUMMER_2018, [("09C",)]),
+    ("Walsall Healthcare NHS Trust and Dudley CCG", AUTUMN_2020, [("05C",)]),
+    ("The CCGs in Kent and Medway said Swale Borough Council and Thanet District Council were consulted.",
+     SUMMER_2018, [KENT_MEDWAY_EIGHT]),
+    ("Bassetlaw CCG stays out because its patients use hospitals in Doncaster and Sheffield.", SPRING_2019,
+     [("02Q",)]),
+    ("The Slough practice merged with a Windsor surgery.", AUTUMN_2017, []),
+    ("Member practices: Slough; Windsor; Ascot", AUTUMN_2017, []),
+    ("Clinical commissioning groups and Slough Borough Council", AUTUMN_2017, []),
+    ("Frimley Health NHS Foundation Trust runs Wexham Park Hospital in Slough.", AUTUMN_2025, []),
+    ("Hospital mergers in Hampshire were approved.", AUTUMN_2020, []),
+    ("Lincolnshire County Council and Nottinghamshire County Council integrated care boards", AUTUMN_2025, []),
+]
+
+
+@pytest.mark.parametrize("text, on, expected", PLACES_NEAR_CCGS)
+def test_places_near_ccg_words_stay_places(text: str, on: dt.date, expected: list) -> None:
+    assert codes_of(text, on) == expected
+
+
+# Boards listed before one plural suffix; "and" inside names is segmented by the register's own names.
+ICB_LISTS = [
+    ("Derby and Derbyshire, Nottingham and Nottinghamshire and Lincolnshire integrated care boards will cluster.",
+     [("QJ2",), ("QT1",), ("QJM",)]),
+    ("the Norfolk and Waveney and Suffolk and North East Essex ICBs", [("QMM",), ("QJG",)]),
+    ("Herefordshire and Worcestershire and Coventry and Warwickshire ICBs", [("QGH",), ("QWU",)]),
+    ("NHS Kent and Medway and NHS Sussex integrated care boards", [("QKS",), ("QNX",)]),
+    ("Herefordshire & Worcestershire and Coventry & Warwickshire ICBs", [("QGH",), ("QWU",)]),
+]
+
+
+@pytest.mark.parametrize("text, expected", ICB_LISTS)
+def test_icb_lists_sharing_a_plural_suffix(text: str, expected: list) -> None:
+    mentions = link_organisations(text, AUTUMN_2025)
+    assert [m.codes for m in mentions] == expected
+    assert all(m.kind == OrgKind.ICB for m in mentions)
+
+
+# (text, date, [(area, codes)]) — groupings given only by their area or footprint.
+AREA_GROUPINGS = [
+    ("CCG mergers in Hampshire, the Black Country and north-west London were approved.", AUTUMN_2020,
+     [("Hampshire", ("10J", "10K", "10L", "10R", "10V", "10X", "11A")),
+      ("Black Country", ("05C", "05L", "05Y", "06A")),
+      ("north-west London", ("07P", "07W", "07Y", "08C", "08E", "08G", "08Y", "09A"))]),
+    ("Clinical commissioning group mergers across north central London and south west London", SPRING_2019,
+     [("north central London", ("07M", "07R", "07X", "08D", "08H")),
+      ("south west London", ("07V", "08J", "08P", "08R", "08T", "08X"))]),
+    ("the Black Country CCGs", AUTUMN_2020, [("Black Country", ("05C", "05L", "05Y", "06A"))]),
+    ("the four CCGs in the Black Country and West Birmingham", AUTUMN_2020,
+     [("the Black Country and West Birmingham", ("05C", "05L", "05Y", "06A"))]),
+    ("south west London's six CCGs", SPRING_2019,
+     [("south west London", ("07V", "08J", "08P", "08R", "08T", "08X"))]),
+    ("all CCGs in NW London", AUTUMN_2020,
+     [("NW London", ("07P", "07W", "07Y", "08C", "08E", "08G", "08Y", "09A"))]),
+    ("CCGs across North Central London", SPRING_2019, [("North Central London", ("07M", "07R", "07X", "08D", "08H"))]),
+]
+
+
+@pytest.mark.parametrize("text, on, expected", AREA_GROUPINGS)
+def test_groupings_named_by_area(text: str, on: dt.date, expected: list) -> None:
+    assert [(m.area, m.codes) for m in link_organisations(text, on)] == expected
+
+
+BOUNDARY_CHANGES = [
+    (("Slough is now served by NHS Buckinghamshire, Oxfordshire and Berkshire West ICB, having previously been "
+     "served by NHS Frimley ICB."), [("QU9",), ("QNQ",)]),
+    ("NHS Frimley Integrated Care Board took over from Frimley Health and Care ICS", [("QNQ",), ("QNQ",)]),
+    ("Frimley ICB hands part of its area to its neighbour", [("QNQ",)]),
+]
+
+
+@pytest.mark.parametrize("text, expected", BOUNDARY_CHANGES)
+def test_boards_in_boundary_changes(text: str, expected: list) -> None:
+    assert codes_of(text, AUTUMN_2025) == expected
