@@ -99,7 +99,8 @@ PATTERNS: dict[EventType, re.Pattern[str]] = {
         r"|(?:two|three|four|five|six|seven|eight|nine|ten|\d+) (?:of the (?:\w+ )?)?CCGs)"
         r",?\s+(?:(?!that\b)[\w’'-]+,?\s+){0,24}?"
         r"(?:have |has |had )?(?:unanimously |formally |each |all |now )?(?:agreed|approved|voted|decided|supported|endorsed|ratified|"
-        r"rejected|resolved|recommended|backed|signed off|made a recommendation|gave (?:their|its) (?:support|approval|backing))\b"
+        r"rejected|resolved|recommended|backed|signed off|made a recommendation|gave (?:their|its) (?:support|approval|backing)"
+        r"|approves|agrees|supports|endorses|ratifies)\b"
         r"|\b(?:approved|agreed|endorsed|ratified|supported|backed|rejected) by (?:the |their |its |each |both |all )?(?:\w+ )?"
         r"(?:governing bod(?:y|ies)|boards?|CCGs|CCG governing bodies)\b",
         re.IGNORECASE),
@@ -168,7 +169,8 @@ _PATTERN_KEYS: dict[EventType, tuple[str, ...]] = {
                             "turned down", "agreed", "refused", "thrown out", "said no", "said yes", "per cent", "percent",
                             "%", "in favour", "against"),
     EventType.GOVERNING_BODY_DECISION: ("agreed", "approved", "voted", "decided", "supported", "endorsed", "ratified",
-                                        "rejected", "resolved", "recommend", "backed", "signed off", "gave"),
+                                        "rejected", "resolved", "recommend", "backed", "signed off", "gave", "approves",
+                                        "agrees", "supports", "endorses", "ratifies"),
     EventType.CONSULTATION_START: ("consult", "engag", "listening", "hear", "have your say", "seek", "views",
                                    "feedback"),
     EventType.CONSULTATION_END: ("consult", "engagement"),
@@ -219,7 +221,8 @@ VOTE_CLOSED = Gated(re.compile(r"\b(?:vot\w+|ballot\w*|poll)\s+(?:\w+\s+){0,12}?
                          r"concluded|finished)\b|\b(?:were|was) balloted (?:during|in|on|between|over)\b|\b(?:received|announced|published|declared) the results? of the (?:\w+\s+){0,2}"
                          r"(?:votes?|ballots?)|\bresults? of the (?:\w+\s+){0,3}(?:votes?|ballots?)\b.{0,240}?\b(?:were|was|have been|has been)"
                          r" (?:published|announced|declared|received|confirmed)", re.IGNORECASE), ('vot', 'ballot', 'poll', 'result'))
-APPLY_DECISION = Gated(re.compile(r"\b(?:to (?:submit|make|send|lodge)\s+(?:\w+\s+){0,3}?application|to apply\b|that an application be)",
+APPLY_DECISION = Gated(re.compile(r"\b(?:to (?:submit|make|send|lodge)\s+(?:\w+\s+){0,3}?application|to apply\b|that an application be"
+                                  r"|approv\w* (?:the |an |its |their )?(?:formal )?(?:merger )?application)",
                             re.IGNORECASE), ('appl',))
 PLANNED_EFFECTIVE = Gated(re.compile(
     r"\b(?:will|would|is to|are to|is due to|are due to|is set to|are set to|to) (?:formally |officially )?merge (?:on|from|with)\b"

@@ -244,6 +244,10 @@ def _read_events(page: Reading, groupings: list[Grouping], kept: dict[int, int],
     for index, sentence in enumerate(page.sentences):
         group = page.group[index]
         own_dates = page.dates_in(sentence)
+        before = page.sentences[index - 1] if index else None
+        before_days = [d for d in page.dates_in(before) if d.date.precision == "day"] if before else []
+        met_before = before_days[0].date.value if len(before_days) == 1 and re.search(
+            r"\bmeeting\b|\bmet\b", before.text, re.IGNORECASE) else None
         if index and page.dates_in(page.sentences[index - 1]):
             last_dated = page.dates_in(page.sentences[index - 1])[-1].date.value
         labelled = (_LABELLED_MEETING.match(sentence.text) or (index < 12 and _MINUTES_HEADER.search(sentence.text))) and [
@@ -326,6 +330,9 @@ def _read_events(page: Reading, groupings: list[Grouping], kept: dict[int, int],
                 if date:
                     vote_dates.append((number, date))
                 continue
+            if cue.type is EventType.GOVERNING_BODY_DECISION and date is None and met_before:
+                # "At its meeting on 12 September the governing body considered the results. It agreed to apply."
+                date = met_before
             if cue.type is EventType.GOVERNING_BODY_DECISION and date is None:
                 date = meeting_day
             vote = None
