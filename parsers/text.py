@@ -22,15 +22,9 @@ class UnreadablePage(Exception):
 _DROP = ("script", "style", "noscript", "template", "nav", "header", "footer", "aside", "form", "iframe",
          "svg", "button", "select", "head")
 # Where the story usually is, best first: ModernGov content, then HTML5 landmarks and common CMS ids.
-_CONTENT_XPATHS = (
-    "//*[contains(concat(' ', normalize-space(@class), ' '), ' mgContent ')]", "//main", "//article",
-    "//*[@role='main']",
-    "//*[contains(concat(' ', normalize-space(@class), ' '), ' entry-content ')]",
-    "//*[contains(concat(' ', normalize-space(@class), ' '), ' post-content ')]",
-    "//*[contains(concat(' ', normalize-space(@class), ' '), ' article-body ')]",
-    "//*[@id='content']", "//*[@id='main-content']",
-    "//*[contains(concat(' ', normalize-space(@class), ' '), ' content ')]", "//*[@id='main']",
-)
+_CONTENT_KINDS = ("class:mgContent", "tag:main", "tag:article", "role:main", "class:entry-content", "class:post-content",
+                  "class:article-body", "id:content", "id:main-content", "class:content", "id:main")
+_CONTENT_RANK = {kind: rank for rank, kind in enumerate(_CONTENT_KINDS)}
 _HTML_PARSER = lxml_html.HTMLParser(remove_comments=True, remove_pis=True, no_network=True)
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 _BLOCK = {"p", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "table", "section", "blockquote",
@@ -145,6 +139,21 @@ def _first(root: lxml_html.HtmlElement, xpath: str) -> lxml_html.HtmlElement | N
     return found[0] if found else None
 
 
+def _content_root(root: lxml_html.HtmlElement) -> lxml_html.HtmlElement | None:
+    """The element holding the story: the best-ranked landmark (in one pass over the page) with some text in it."""
+    candidates: list[tuple[int, int, lxml_html.HtmlElement]] = []
+    for order, element in enumerate(root.iter(etree.Element)):
+        kinds = [f"tag:{element.tag}", f"role:{element.get('role', '')}", f"id:{element.get('id', '')}"]
+        kinds += [f"class:{name}" for name in (element.get("class") or "").split()]
+        ranks = [_CONTENT_RANK[kind] for kind in kinds if kind in _CONTENT_RANK]
+        if ranks:
+            candidates.append((min(ranks), order, element))
+    for _, _, element in sorted(candidates, key=lambda item: (item[0], item[1])):
+        if len(element.text_content().strip()) > 40:
+            return element
+    return None
+
+
 def _html(body: bytes, content_type: str | None) -> PageText:
     markup = _XML_DECLARATION.sub("", _decode(body, content_type), count=1)
     try:
@@ -164,12 +173,7 @@ def _html(body: bytes, content_type: str | None) -> PageText:
     for element in list(root.iter(*_DROP)):
         if element.getparent() is not None:
             element.drop_tree()
-    content = None
-    for xpath in _CONTENT_XPATHS:
-        content = _first(root, xpath)
-        if content is not None and len(content.text_content().strip()) > 40:
-            break
-        content = None
+    content = _content_root(root)
     if content is None:
         content = _first(root, "//body")
     content = content if content is not None else root
