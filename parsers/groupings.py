@@ -49,7 +49,8 @@ _TARGET_LEAD = re.compile(
     r"(?:\bfrom|\bby|\bwith effect from|\beffective(?: from)?|\bcommenc\w*(?: in| on| from)?|\bstart\w*(?: in| on| from)?"
     r"|\btarget(?: date)? of|\bgo(?:es|ing)? live(?: in| on| from)?|\btake effect(?: in| on| from)?|\bin place(?: by| from| in)?|\bas of"
     r"|\bcome into being(?: on| in)?|\bcame into being(?: on| in)?|\bestablished(?: on| in)?|\bmerge(?: on| in)?"
-    r"|\bbe (?:created|formed|launched)(?: on| in)?)\s+(?:the\s+)?$",
+    r"|\bbe (?:created|formed|launched)(?: on| in)?|\b(?:go-live|start|effective|target|launch) date\b[^.]{0,40}?\b(?:of|is|will be|was)"
+    r"|\bplanned for|\bin time for|\bscheduled for|\bexpected (?:in|on|from))\s+(?:the\s+)?$",
     re.IGNORECASE,
 )
 _APRIL_LEAD = re.compile(r"\b(?:in|on)\s+(?:the\s+)?$", re.IGNORECASE)

@@ -360,3 +360,22 @@ def test_one_more_member_joins() -> None:
             "into a single CCG from April 2020. NHS Wirral CCG will also join the merger.")
     result = extract(PageText(title="Cheshire merger", text=text, published=PartialDate("2019-01-10")))
     assert [sorted(g.members) for g in result.groupings] == [["01C", "01R", "02D", "02F", "12F"]]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "target"),
+    [
+        ("The merger is planned for April 2021.", "2021-04"),
+        ("The go-live date of the new CCG is 1 April 2021.", "2021-04-01"),
+        ("The CCGs aim to merge by April 2021.", "2021-04"),
+        ("The Long Term Plan, published in January 2019, expects one CCG per system.", None),
+        ("Six of the eight CCGs approved the plans by March 2018.", None),
+    ],
+)
+def test_target_dates(sentence: str, target: str | None) -> None:
+    from parsers.dates import find_dates
+    from parsers.groupings import _target_date
+    from parsers.sentences import Sentence
+
+    assert _target_date(Sentence(sentence, 0, len(sentence)), find_dates(sentence)) == target
+
