@@ -49,7 +49,8 @@ PATTERNS: dict[EventType, re.Pattern[str]] = {
         rf"|\b(?:application|bid|request|merger)\w*\s+(?:\w+\s+){{0,6}}(?:was|were|has been|have been|had been)\s+(?:rejected|turned down|refused|"
         rf"declined|blocked|unsuccessful|not approved)\b(?:\s+by\s+{NHSE})?"
         rf"|\brejected by {NHSE}|\brefused (?:permission|approval|authorisation)\b"
-        rf"|\b(?:application|bid|request|merger|proposal)\w*\s+(?:could|would|can|will) not be (?:supported|approved|agreed)\b",
+        rf"|\b(?:application|bid|request|merger|proposal)\w*\s+(?:could|would|can|will) not be (?:supported|approved|agreed)\b"
+        rf"|\b(?:was|were|has|have|had) not (?:been )?(?:supported|approved|agreed) by {NHSE}",
         re.IGNORECASE),
     EventType.WITHDRAWAL: re.compile(
         r"\b(?:withdr[ae]w[n]?|withdrawing|dropped|abandon(?:ed|s|ing)?|scrapped|ditched|shelved|called off|ruled out"
@@ -59,7 +60,8 @@ PATTERNS: dict[EventType, re.Pattern[str]] = {
         re.IGNORECASE),
     EventType.DEFERRAL: re.compile(
         r"\b(?:deferr?(?:ed|al|ing)|postpone(?:d|ment|s)?|paused|put on hold|on hold|put back|pushed back|delayed|delay(?:ing)?"
-        r"|put on ice|kicked into the long grass|(?:will|would) now (?:take place|happen|go ahead) in|not before)\b",
+        r"|put on ice|kicked into the long grass|(?:will|would) now (?:take place|happen|go ahead) in|not before"
+        r"|timetable (?:has )?slipped|slipped (?:back )?(?:to|until))\b",
         re.IGNORECASE),
     EventType.APPROVAL: re.compile(
         rf"\b{NHSE}\s+(?:approves|backs|rubber-stamps|signs off|gives (?:the )?(?:go-ahead|green light)|clears)\b"
@@ -82,7 +84,8 @@ PATTERNS: dict[EventType, re.Pattern[str]] = {
         r"\b(?:submitted|made|lodged|sent|put in|filed)\s+(?:\w+\s+){0,4}(?:application|bid|request)s?\b"
         r"|\bapplication\s+(?:formally\s+)?(?:submitted|made|lodged|sent)\b|\b(?:CCGs?|ICBs?)\s+appl(?:y|ies)\s+(?:to|for)\b"
         r"|\bapplied (?:to|for)\b|\b(?:CCGs?|ICBs?|they|we|bodies|groups|boards)\s+(?:\w+\s+)?applied\b|\bapplication\w*\s+(?:\w+\s+){0,6}(?:was|were|has been|have been|had been)\s+"
-        r"(?:formally )?(?:submitted|made|lodged|sent)\b|\bapplication\s+(?:went in|went off|was sent off)\b|\bsubmitted (?:their|its|the|a) (?:formal )?(?:merger )?(?:application|case)\b",
+        r"(?:formally )?(?:submitted|made|lodged|sent)\b|\bapplication\s+(?:went in|went off|was sent off)\b"
+        r"|\bapplication\s+(?:has|had)\s+(?:now\s+)?(?:gone|been sent)\s+to\b|\bsubmitted (?:their|its|the|a) (?:formal )?(?:merger )?(?:application|case)\b",
         re.IGNORECASE),
     EventType.MEMBER_VOTE: re.compile(
         r"\b(?:vot(?:e|ed|es|ing)|ballot(?:ed|s)?|poll(?:ed)?)\b"
@@ -90,6 +93,7 @@ PATTERNS: dict[EventType, re.Pattern[str]] = {
         r"(?:backed|rejected|supported|endorsed|approved|opposed|turned down|agreed|refused|thrown out|said no|said yes"
         r"|back|backs|reject|rejects|support|supports|oppose|opposes|endorse|endorses)\b"
         r"|\bmotion\b.{0,60}?\b(?:carried|passed|approved|defeated|lost|fell|rejected)\b"
+        r"|\b(?:required|needed|necessary) (?:\d+% )?majority\b|\bmajority (?:required|needed)\b"
         r"|\b(?:per cent|percent|%)\s+(?:of\s+(?:\w+\s+){0,3})?(?:in favour|against|for|backed|supported|opposed)\b"
         r"|\b\d+\s+(?:\w+\s+)?(?:in favour|against)\b",
         re.IGNORECASE),
@@ -156,16 +160,17 @@ PATTERNS: dict[EventType, re.Pattern[str]] = {
 # Words without which a pattern cannot match (lower case; the sentence is padded with spaces).
 _PATTERN_KEYS: dict[EventType, tuple[str, ...]] = {
     EventType.REJECTION: ("reject", "turned down", "refus", "declin", "block", "veto", "did not", "not approved", "unsuccessful",
-                          "not be "),
+                          "not be ", "not supported", "not been supported", "not agreed", "turns down"),
     EventType.WITHDRAWAL: ("withdr", "drop", "abandon", "scrap", "ditch", "shelv", "called off", "ruled out", "pull",
                            "walked away", "decided", "not ", "no longer"),
-    EventType.DEFERRAL: ("defer", "postpon", "pause", "hold", "put back", "pushed back", "delay", " ice", "long grass",
+    EventType.DEFERRAL: ("defer", "postpon", "pause", "hold", "put back", "pushed back", "delay", " ice", "long grass", "slipped",
                          "now take place", "now happen", "now go ahead", "not before"),
     EventType.APPROVAL: ("approv", "authoris", "go-ahead", "green light", "sign-off", "signed off", "ministerial",
                          "nhs england", "nhse", "regulator", "secretary of state", "dhsc", "department of health",
                          "minister", "government", "national team", "national body"),
     EventType.APPLICATION: ("appl", "bid", "request", "submitted"),
     EventType.MEMBER_VOTE: ("vot", "ballot", "poll", "back", "reject", "support", "endorse", "approved", "oppose", "motion",
+                            "majority",
                             "turned down", "agreed", "refused", "thrown out", "said no", "said yes", "per cent", "percent",
                             "%", "in favour", "against"),
     EventType.GOVERNING_BODY_DECISION: ("agreed", "approved", "voted", "decided", "supported", "endorsed", "ratified",
@@ -192,6 +197,7 @@ EXPLORATORY = Gated(re.compile(r"\b(?:to )?(?:explore|consider|look (?:at|into)|
 AGAINST = Gated(re.compile(
     r"\b(?:against|reject\w*|turned down|voted down|oppos\w+|refus\w+|did not (?:support|back|approve|agree)|not support\w*"
     r"|failed to (?:win|secure|reach|achieve|get)|fell short|no vote|said no|threw out|thrown out|blocked"
+    r"|did not (?:achieve|reach|get|secure|receive|obtain|win)|not (?:achieve|reach|secure) the required"
     r"|tied|not carried|was lost|were lost|defeated|did not pass|not passed|short of|fell|rejects?|opposes?)\b",
     re.IGNORECASE), ('against', 'reject', 'turned down', 'voted down', 'oppos', 'refus', 'did not', 'not support', 'failed', 'fell short', 'no vote', 'said no', 'threw out', 'thrown out', 'blocked', 'tied', 'not carried', 'lost', 'defeated', 'not pass', 'short of',
                      'fell'))
@@ -374,7 +380,7 @@ def classify(sentence: str) -> list[Cue]:
 
     rejection = found.get(EventType.REJECTION)
     if rejection and (mood(EventType.REJECTION).decisive or (
-            "not be" in rejection.group(0) and not mood(EventType.REJECTION).conditional)):
+            " not " in rejection.group(0) and not mood(EventType.REJECTION).conditional)):
         add(EventType.REJECTION, Body.OTHER, Outcome.AGAINST)
     for kind in (EventType.WITHDRAWAL, EventType.DEFERRAL):
         if kind in found:
