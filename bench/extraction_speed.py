@@ -7,6 +7,7 @@ Usage::
 Documents are built from the project's own fixture pages, padded with further paragraphs of the same kind to
 the requested size, and varied (names of areas and dates) so caching cannot flatter the figures. The first
 call warms the organisation register, which is loaded once per process; its cost is printed separately.
+The batch is timed three times (CPU time) and the best run reported, as other work on the machine only slows it.
 Prints figures only.
 """
 
