@@ -283,7 +283,9 @@ def _vote_outcome(sentence: str) -> Outcome | None:
 
 
 SUBJECT_TO_CONDITIONS = re.compile(r"\bsubject to (?:a (?:number|series|set) of |some |several |certain |)"
-                                   r"(?:conditions|undertakings)\b", re.IGNORECASE)
+                                   r"(?:conditions|undertakings)\b"
+                                   r"|\bsubject to (?:the |final |formal )*(?:approval|agreement|consent|sign-off|ratification)"
+                                   r"(?: (?:of|by|from) (?:the )?[\w ]{2,40}?(?=[,.;]|$))?", re.IGNORECASE)
 START_VERB = re.compile(r"\b(?:start|began|begun|begin|launch|open|run|ran|kick|went live|go live|commenc)\w*", re.IGNORECASE)
 END_VERB = re.compile(r"\b(?:clos|end|conclud|finish|until|deadline)\w*", re.IGNORECASE)
 CLAUSE_BREAK = re.compile(r";\s+|,?\s+(?:and|but) that\s+|,\s+and\s+(?=(?:the\s+|a\s+)?[A-Z\w]+\s+(?:\w+\s+){0,6}?"

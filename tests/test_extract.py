@@ -57,6 +57,8 @@ def cues(sentence: str) -> list[tuple[str, str | None, str]]:
         ("Plans to merge the two CCGs have been put on hold.", [("deferral", None, "")]),
         ("The merger will now not go ahead.", [("withdrawal", None, "")]),
         ("The application was not supported by NHS England.", [("rejection", "against", "")]),
+        ("The two ICB boards have agreed to merge, subject to the approval of the Secretary of State.",
+         [("governing_body_decision", "for", "")]),
         ("The application has not yet been approved by NHS England.", []),
         ("The proposal did not achieve the required majority in two CCGs.", [("member_vote", "against", "")]),
         ("The timetable has slipped to April 2021.", [("deferral", None, "")]),
