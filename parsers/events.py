@@ -117,6 +117,8 @@ PATTERNS: dict[EventType, re.Pattern[str]] = {
         r"|\bengag(?:ing|ed|e|es)\s+(?:with\s+)?(?:[\w,]+\s+){0,6}?(?:the public|patients|residents|local people|communities)\b"
         r"|\b(?:consultation|engagement)(?: exercise| period| process)?\s+(?:was |were |had been |has been |being )?"
         r"(?:carried out|held|undertaken|conducted)\b"
+        r"|\b(?:fill in|complete|take part in|respond to)\s+(?:our|the|a|this)\s+(?:short\s+|online\s+)?"
+        r"(?:survey|questionnaire|consultation)\b"
         r"|\b(?:hold|holding|held|running|run|carry(?:ing)? out|carried out)\s+(?:a |an |the |our )?(?:[\w-]+\s+){0,3}?"
         r"(?:consultation|engagement)\b"
         r"|\bpublic consultation\b|(?:^|:\s+)(?:public|formal) engagement\b|\b(?:period of |public )?(?:engagement|consultation)\b.{0,80}?\b(?:began|begins|begin|begun|"
@@ -125,7 +127,8 @@ PATTERNS: dict[EventType, re.Pattern[str]] = {
     EventType.CONSULTATION_END: re.compile(
         r"\b(?:consultation|engagement (?:exercise|period))\w*\s+(?:[\w,]+\s+){0,14}?(?:clos|end|conclud|finish|ran until|runs until|"
         r"will run until|deadline)\w*"
-        r"|\b(?:until|closing date|deadline)\b.*\bconsultation|\bconsultation\b.*\b(?:until|closes|ends|closing date|deadline)\b",
+        r"|\b(?:until|closing date|deadline)\b.*\bconsultation|\bconsultation\b.*\b(?:until|closes|ends|closing date|deadline)\b"
+        r"|\b(?:survey|questionnaire)\b.{0,30}?\bby\b",
         re.IGNORECASE),
     EventType.PUBLIC_MEETING: re.compile(
         r"\bpublic (?:meeting|event|engagement event|drop-in|session|forum|listening event)s?\b|\bdrop-in (?:session|event)s?\b"
@@ -176,9 +179,9 @@ _PATTERN_KEYS: dict[EventType, tuple[str, ...]] = {
     EventType.GOVERNING_BODY_DECISION: ("agreed", "approved", "voted", "decided", "supported", "endorsed", "ratified",
                                         "rejected", "resolved", "recommend", "backed", "signed off", "gave", "approves",
                                         "agrees", "supports", "endorses", "ratifies"),
-    EventType.CONSULTATION_START: ("consult", "engag", "listening", "hear", "have your say", "seek", "views",
+    EventType.CONSULTATION_START: ("consult", "engag", "survey", "questionnaire", "listening", "hear", "have your say", "seek", "views",
                                    "feedback"),
-    EventType.CONSULTATION_END: ("consult", "engagement"),
+    EventType.CONSULTATION_END: ("consult", "engagement", "survey", "questionnaire"),
     EventType.PUBLIC_MEETING: ("public", "drop-in", "roadshow", "listening", "engagement event", "community", "town hall"),
     EventType.MEETING: ("meeting", "meet ", "decided at", "date of decision"),
     EventType.EFFECTIVE: ("merged", "came into", "established", "created", "formed", "launched", "born", "dissolved",
@@ -231,7 +234,7 @@ APPLY_DECISION = Gated(re.compile(r"\b(?:to (?:submit|make|send|lodge)\s+(?:\w+\
                                   r"|approv\w* (?:the |an |its |their )?(?:formal )?(?:merger )?application)",
                             re.IGNORECASE), ('appl',))
 PLANNED_EFFECTIVE = Gated(re.compile(
-    r"\b(?:will|would|is to|are to|is due to|are due to|is set to|are set to|to) (?:formally |officially )?merge (?:on|from|with)\b"
+    r"\b(?:will|would|is to|are to|is due to|are due to|is set to|are set to|to) (?:formally |officially )?merge (?:on|from)\b"
     r"|\b(?:will|would|is to|are to|is due to|are due to|is set to|are set to) (?:formally |officially |legally )?(?:come into (?:being|existence|effect)|be (?:formally |officially )?"
     r"(?:established|created|formed|launched|replaced)|go live|replace|launch|start operating|begin operating|take over|take effect)\b"
     r"|\b(?:takes?|comes?) (?:effect|into being)\b"
@@ -465,7 +468,7 @@ def classify(sentence: str) -> list[Cue]:
                EventType.REJECTION, EventType.EFFECTIVE, EventType.WITHDRAWAL, EventType.DEFERRAL, EventType.PROPOSAL}
     proposal_ok = EventType.PROPOSAL in found and not mood(EventType.PROPOSAL).negated and not ADVICE.search(sentence) \
         and not NOT_PROPOSED.search(sentence)
-    if proposal_ok and not any(c.type in decided for c in cues):
+    if proposal_ok and not any(c.type in decided and c.flag != "planned" for c in cues):
         add(EventType.PROPOSAL)
     return cues
 

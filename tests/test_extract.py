@@ -83,6 +83,9 @@ def cues(sentence: str) -> list[tuple[str, str | None, str]]:
          [("member_vote", "for", ""), ("meeting", None, "")]),
         ("Only 62% of practices supported the change, which failed to secure the required 75%.",
          [("member_vote", "for", "")]),
+        ("Fill in our short survey by 31 May.", [("consultation_start", None, ""), ("consultation_end", None, "")]),
+        ("NHS East Surrey CCG is proposing to merge with NHS Surrey Downs CCG to form one CCG.",
+         [("proposal", None, "")]),
         # Effective dates: a fact when past, a plan when announced ahead.
         ("NHS Lincolnshire CCG was established on 1 April 2020.", [("effective", None, "")]),
         ("NHS North Yorkshire CCG will be formally established on 1 April 2020.", [("effective", None, "planned")]),
