@@ -37,8 +37,8 @@ MERGER = _Keyed([
     (("one ",), rf"\bone (?:{_BODY}|(?:NHS )?commissioner|(?:new )?organisation|statutory (?:body|organisation))\b"),
     (("combin", "absorb", "take over", "taken over", "abolish", "boundar"),
      r"\bcombin(?:e|es|ed|ing)\b|\babsorbed (?:into|by)\b|\b(?:take|taken|taking) over\b|\babolish\w*|\bboundary chang\w*"),
-    (("join",), r"\bjoin(?:s|ed|ing)?\b(?:\W+\w+){0,8}?\W+(?:CCGs?|ICBs?|clinical commissioning groups?"
-                r"|integrated care boards?)\b"),
+    (("join",), (r"\bjoin(?:s|ed|ing)?\b(?:\W+\w+){0,8}?\W+(?:CCGs?|ICBs?|clinical commissioning groups?"
+                r"|integrated care boards?)\b")),
     (("new ", "combined "), rf"\bnew (?:single |combined |merged )?{_BODY}\b|\bcombined {_BODY}\b"),
     (("cluster",), r"\bcluster(?:s|ed|ing)?\b"),
     (("join", "together"), (r"\bjoin(?:ing)? (?:together|forces)\b|\bcom(?:e|ing) together (?:to form|as)\b"
