@@ -480,8 +480,10 @@ def place_members(page: Reading, draft: Draft, register: Register) -> None:
     if not draft.codes:
         return
     footprints = {register.get(c).footprint_code for c in draft.codes if register.get(c)}
+    # Only bodies that existed alongside the members: not the CCG they later became ("Kent and Medway").
+    successors = {register.get(c).successor for c in draft.codes if register.get(c)}
     cores = [(org, core) for footprint in footprints for org, core in _ccgs_in_footprint(footprint)
-             if org.code not in draft.codes and org.code not in draft.excluded
+             if org.code not in draft.codes and org.code not in draft.excluded and org.code not in successors
              and (page.published is None or org.open_on(page.published))]
     if not cores:
         return
