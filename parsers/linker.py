@@ -72,6 +72,7 @@ SUFFIX_KINDS = {
     "integrated care partnership": "ics", "ics": "ics",
 }
 SUFFIX_FIRST_WORDS = {"clinical", "ccgs", "ccg", "integrated", "icbs", "icb", "ics"}
+SUFFIX_START_RE = re.compile(r"(?:s )?(?:clinical|ccgs|ccg|integrated|icbs|icb|ics) ")  # suffix_follows, in C
 PLURAL_ICB_SUFFIXES = {"integrated care boards", "icbs", "icb s"}
 # Words that, right before a list of bare names, say the names are CCGs: "the CCGs for A, B and C",
 # "Member CCGs: A; B; C", "the CCG for Swale".
@@ -247,11 +248,7 @@ class _Linker:
         character in place, so a position maps back by adding the spaces removed before it.
         """
         if self._runs is None:
-            runs = [run.span() for run in MULTI_SPACE_RE.finditer(self.padded)]
-            removed = list(itertools.accumulate(end - start - 1 for start, end in runs))
-            # where each shrunk run sits in norm: its start less the spaces removed before it
-            starts = list(map(operator.sub, (start for start, _ in runs), [0, *removed[:-1]]))
-            self._runs = (starts, removed)
+            self._runs = _space_runs(self.padded)
         starts, removed = self._runs
         shrunk_before = bisect.bisect_left(starts, position)
         return position + (removed[shrunk_before - 1] if shrunk_before else 0) - 1
@@ -261,8 +258,14 @@ class _Linker:
         return self.original(start), self.original(end - 1) + 1
 
     def mention(self, start: int, end: int, codes: tuple[str, ...], kind: OrgKind, **extra) -> None:
-        original = self.original
-        first, last = original(start), original(end - 1) + 1  # self.span, inlined: called for every mention
+        if self._runs is None:
+            self._runs = _space_runs(self.padded)
+        starts, removed = self._runs
+        # self.span, inlined (it runs for every mention): add back the spaces removed before each end
+        shrunk = bisect.bisect_left(starts, start)
+        first = start + (removed[shrunk - 1] if shrunk else 0) - 1
+        shrunk = bisect.bisect_left(starts, end - 1)
+        last = end + (removed[shrunk - 1] if shrunk else 0) - 1
         self.mentions.append(OrgMention(first, last, self.text[first:last], codes, kind, **extra))
 
     def word_before(self, start: int) -> tuple[str, int]:
@@ -288,8 +291,7 @@ class _Linker:
 
     def suffix_follows(self, end: int) -> bool:
         """Whether organisation-type words follow the space at `end` ("Thanet CCG", "Thanet's CCG")."""
-        word = self.word_after(end)[0]
-        return word in SUFFIX_FIRST_WORDS or (word == "s" and SUFFIX_RE.match(self.norm, end + 1) is not None)
+        return SUFFIX_START_RE.match(self.norm, end + 1) is not None
 
     def ccg_lead(self, start: int) -> bool:
         """ "the CCGs for A, B and C", "Member CCGs: A; B", "the CCG for Swale": CCG words just before `start`."""
@@ -309,22 +311,25 @@ class _Linker:
         return self.text[after:after + 1] in (".", ":", ")")
 
     def has_nhs(self, hit: _Hit) -> bool:
-        return self.norm.startswith(" nhs ", hit.start - 5) if hit.start >= 5 else False
+        return self.norm.startswith(" nhs ", hit.start - 5)  # norm starts with a space: start is never < 1
 
     # --- names -------------------------------------------------------------------------------------------
     def link_names(self, hits: list[_Hit]) -> None:
         """Names, alone or in lists sharing a suffix ("South Kent Coast and Thanet CCGs"), and ICB names."""
         norm, count, i = self.norm, len(hits), 0
+        suffix_follows = SUFFIX_START_RE.match  # (norm, end + 1): self.suffix_follows without the call
+        # Only a document with a plural ICB suffix can list boards before it.
+        icb_lists = " icbs " in norm or " icb s " in norm or " integrated care boards " in norm
         while i < count:
             j = i  # extend the chain while names follow each other joined by nothing, "and" or "NHS"
             while j + 1 < count:
                 last, following = hits[j], hits[j + 1]
                 if not last.entry.names or not following.entry.names or following.start - last.end > 9:
                     break
-                if norm[last.end:following.start] not in NAME_GAPS or self.suffix_follows(last.end):
+                if norm[last.end:following.start] not in NAME_GAPS or suffix_follows(norm, last.end + 1):
                     break
                 j += 1
-            if hits[i].entry.footprints and i + 1 < count:
+            if icb_lists and hits[i].entry.footprints and i + 1 < count:
                 listed = self._icb_list(hits, i, j)
                 if listed is not None:
                     i = listed + 1
@@ -333,7 +338,7 @@ class _Linker:
             # Most names have no CCG words just before them: look for the letters before splitting words.
             window = norm[max(0, start - 32):start]
             lead = ("ccg" in window or "group" in window) and self.ccg_lead(start)
-            if j > i or lead or self.has_nhs(hits[i]) or self.suffix_follows(hits[i].end):
+            if j > i or lead or norm.startswith(" nhs ", start - 5) or suffix_follows(norm, hits[i].end + 1):
                 self._link_chain(hits[i:j + 1], lead)
             i = j + 1
 
@@ -384,7 +389,7 @@ class _Linker:
         for position, hit in enumerate(chain):
             is_last = position == len(chain) - 1
             explicit = bool(suffix_kind) and (is_last or plural)
-            nhs = self.has_nhs(hit)
+            nhs = self.norm.startswith(" nhs ", hit.start - 5)  # self.has_nhs, inlined: runs for every name
             # "the three CCGs in Coventry and Warwickshire - Coventry and Rugby, ...": the area is not a member.
             led = lead and not hit.entry.is_area and self.word_after(hit.end)[0] not in NOT_CCG_AFTER
             if not explicit and not led and not (nhs and self.word_after(hit.end)[0] not in NOT_COMMISSIONER):
@@ -451,13 +456,15 @@ class _Linker:
         """
         if not self.named:
             return
+        linked = self.linked
+        candidates = [hit for hit in hits if hit.entry.names and not hit.entry.is_area and hit.start not in linked]
+        if not candidates:
+            return
         register = self.index.register
         named = sorted(self.named)
         positions = [at for at, _ in named]
         place_end = -1  # end of the last name read as a place ("hospitals in Doncaster"): a list after it is too
-        for hit in hits:
-            if not hit.entry.names or hit.entry.is_area or hit.start in self.linked:
-                continue
+        for hit in candidates:
             low = bisect.bisect_left(positions, hit.start - SIBLING_CHARS)
             high = bisect.bisect_right(positions, hit.start + SIBLING_CHARS)
             if low == high or self.has_nhs(hit) or self.word_after(hit.end)[0] in NOT_CCG_AFTER:
@@ -471,7 +478,10 @@ class _Linker:
             for code in _names_on(hit.entry.names, self.on, historical=False):
                 org = register.get(code)
                 partners = [at for at, other in anchors if other != code and _partners(org, register.get(other))]
-                if any(not self._sentence_between(at, hit.start) for at in partners):
+                # the nearest partner on each side decides: one further away cannot share the sentence if it doesn't
+                nearest = [max((at for at in partners if at < hit.start), default=None),
+                           min((at for at in partners if at > hit.start), default=None)]
+                if any(at is not None and not self._sentence_between(at, hit.start) for at in nearest):
                     self.mention(hit.start, hit.end, (code,), OrgKind.CCG)
                     self.linked.add(hit.start)
                     break
@@ -623,6 +633,16 @@ class _Linker:
                 self.mentions.append(OrgMention(match.start(), match.end(), abbreviation, source.codes, source.kind))
 
 
+def _space_runs(padded: str) -> tuple[list[int], list[int]]:
+    """For each run of 2+ spaces in `padded`: where it sits in norm (shrunk to one space), and the spaces
+    removed up to and including it."""
+    runs = [run.span() for run in MULTI_SPACE_RE.finditer(padded)]
+    removed = list(itertools.accumulate(end - start - 1 for start, end in runs))
+    # where each shrunk run sits in norm: its start less the spaces removed before it
+    starts = list(map(operator.sub, (start for start, _ in runs), [0, *removed[:-1]]))
+    return starts, removed
+
+
 def _partners(org, other) -> bool:
     """Two CCGs that merged into the same body or shared an STP/ICS footprint."""
     if org is None or other is None:
@@ -638,11 +658,15 @@ def _number(token: str) -> int | None:
 
 
 def _nearest(areas: list[_Hit], start: int, end: int) -> _Hit | None:
-    before = [hit for hit in areas if hit.end <= start and start - hit.end <= LOOK_BACK_CHARS]
-    if before:
-        return before[-1]
-    after = [hit for hit in areas if hit.start >= end and hit.start - end <= LOOK_AHEAD_CHARS]
-    return after[0] if after else None
+    """The last area named within LOOK_BACK_CHARS before `start`, else the first within LOOK_AHEAD_CHARS after."""
+    # areas are in text order and never overlap, so their starts and ends rise together
+    before = bisect.bisect_right([hit.end for hit in areas], start)
+    if before and start - areas[before - 1].end <= LOOK_BACK_CHARS:
+        return areas[before - 1]
+    after = bisect.bisect_left([hit.start for hit in areas], end)
+    if after < len(areas) and areas[after].start - end <= LOOK_AHEAD_CHARS:
+        return areas[after]
+    return None
 
 
 def _candidate_sets(index: _Index, key: str, day: dt.date) -> list[tuple[str, ...]]:

@@ -121,6 +121,10 @@ class Register:
     def __post_init__(self) -> None:
         self._by_code = {org.code: org for org in self.organisations}
         self._predecessors: dict[str, list[str]] = {}
+        self._ccgs_by_footprint: dict[str, list[Organisation]] = {}
+        for org in self.organisations:
+            if org.kind == OrgKind.CCG and org.footprint_code:
+                self._ccgs_by_footprint.setdefault(org.footprint_code, []).append(org)
         for org in self.organisations:
             if org.successor:
                 self._predecessors.setdefault(org.successor, []).append(org.code)
@@ -154,10 +158,7 @@ class Register:
 
     def footprint_members(self, footprint_code: str, on: dt.date) -> list[Organisation]:
         """CCGs open on `on` inside the footprint (footprints are recorded as of each CCG's last period)."""
-        return [
-            org for org in self.organisations
-            if org.kind == OrgKind.CCG and org.footprint_code == footprint_code and org.open_on(on)
-        ]
+        return [org for org in self._ccgs_by_footprint.get(footprint_code, ()) if org.open_on(on)]
 
     def predecessors(self, code: str) -> list[Organisation]:
         return [self._by_code[c] for c in self._predecessors.get(code.upper(), [])]
