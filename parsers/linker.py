@@ -214,6 +214,11 @@ def _hits(index: _Index, norm: str) -> list[_Hit]:
 
 def _names_on(names: list[_Name], on: dt.date | None, historical: bool) -> list[str]:
     """Codes a name denoted on `on`; closed ones only for explicit historical references."""
+    if len(names) == 1:  # most names: the same answer without building lists
+        name = names[0]
+        if on is None or (name.valid_from or on) <= on <= (name.valid_to or on):
+            return [name.code]
+        return [name.code] if historical and name.valid_to and name.valid_to < on else []
     if on is None:
         return list(dict.fromkeys(name.code for name in names))
     current = [n.code for n in names if (n.valid_from or on) <= on <= (n.valid_to or on)]
@@ -334,11 +339,15 @@ class _Linker:
                 if listed is not None:
                     i = listed + 1
                     continue
+            if j == i and suffix_follows(norm, hits[i].end + 1):
+                self._link_chain(hits[i:i + 1])  # "X CCG": words before it change nothing
+                i += 1
+                continue
             start = hits[i].start
             # Most names have no CCG words just before them: look for the letters before splitting words.
-            window = norm[max(0, start - 32):start]
+            window = norm[start - 32 if start > 32 else 0:start]
             lead = ("ccg" in window or "group" in window) and self.ccg_lead(start)
-            if j > i or lead or norm.startswith(" nhs ", start - 5) or suffix_follows(norm, hits[i].end + 1):
+            if j > i or lead or norm.startswith(" nhs ", start - 5):
                 self._link_chain(hits[i:j + 1], lead)
             i = j + 1
 
@@ -383,9 +392,9 @@ class _Linker:
         if len(chain) == 1 and not last.entry.names:
             self._link_footprint(last)
             return
-        if suffix_kind == "ccg":
+        if suffix_kind == "ccg" and len(chain) > 1:
             # "Vale Royal and West Cheshire CCG": one CCG is named; the words before it are not partners.
-            self.linked.update(hit.start for hit in chain)
+            self.linked.update([hit.start for hit in chain])
         for position, hit in enumerate(chain):
             is_last = position == len(chain) - 1
             explicit = bool(suffix_kind) and (is_last or plural)
@@ -468,6 +477,8 @@ class _Linker:
             low = bisect.bisect_left(positions, hit.start - SIBLING_CHARS)
             high = bisect.bisect_right(positions, hit.start + SIBLING_CHARS)
             if low == high or self.has_nhs(hit) or self.word_after(hit.end)[0] in NOT_CCG_AFTER:
+                continue
+            if SUFFIX_START_RE.match(self.norm, hit.end + 1):  # "X CCG" not linked on purpose (not open yet)
                 continue
             word, begin = self.word_before(hit.start)
             if (word in NOT_CCG_BEFORE or word in AREA_LINKS and self.word_before(begin)[0] in NOT_CCG_BEFORE
