@@ -121,6 +121,7 @@ class _Entry:
     footprints: list[str] = field(default_factory=list)
     is_area: bool = False
     forming: tuple[str, ...] = ()  # an announced ICB with no code yet: the ICBs it is formed from
+    codes: frozenset[str] = frozenset()  # every code in names, for quick set tests
 
 
 @dataclass
@@ -133,6 +134,7 @@ class _Index:
     cores: dict[str, str]  # the same by code
     snapshot_dates: tuple[dt.date, ...]  # change dates while CCGs existed, for undated documents
     change_dates: tuple[dt.date, ...]
+    partners: dict[str, frozenset[str]]  # CCG code -> CCGs with the same successor or footprint (see _partners)
 
 
 @dataclass(slots=True)
@@ -190,7 +192,14 @@ def _index() -> _Index:
     ccg_cores = tuple(
         (org.code, f" {name_core(org.name)} ") for org in register.organisations if org.kind == OrgKind.CCG
     )
-    return _Index(automaton, entries, register, ccg_codes, ccg_cores, dict(ccg_cores), snapshots, changes)
+    for entry in entries.values():
+        entry.codes = frozenset(name.code for name in entry.names)
+    ccgs = [org for org in register.organisations if org.kind == OrgKind.CCG]
+    partners = {
+        org.code: frozenset(other.code for other in ccgs if other.code != org.code and _partners(org, other))
+        for org in ccgs
+    }
+    return _Index(automaton, entries, register, ccg_codes, ccg_cores, dict(ccg_cores), snapshots, changes, partners)
 
 
 def _ampersand_variants(key: str) -> list[str]:
@@ -466,10 +475,12 @@ class _Linker:
         if not self.named:
             return
         linked = self.linked
-        candidates = [hit for hit in hits if hit.entry.names and not hit.entry.is_area and hit.start not in linked]
+        partner_map = self.index.partners
+        near_named = set().union(*[partner_map.get(code, ()) for _, code in self.named])
+        candidates = [hit for hit in hits if not hit.entry.is_area and hit.start not in linked
+                      and not near_named.isdisjoint(hit.entry.codes)]
         if not candidates:
             return
-        register = self.index.register
         named = sorted(self.named)
         positions = [at for at, _ in named]
         place_end = -1  # end of the last name read as a place ("hospitals in Doncaster"): a list after it is too
@@ -487,8 +498,8 @@ class _Linker:
                 continue
             anchors = named[low:high]
             for code in _names_on(hit.entry.names, self.on, historical=False):
-                org = register.get(code)
-                partners = [at for at, other in anchors if other != code and _partners(org, register.get(other))]
+                their_partners = partner_map.get(code, frozenset())
+                partners = [at for at, other in anchors if other in their_partners]
                 # the nearest partner on each side decides: one further away cannot share the sentence if it doesn't
                 nearest = [max((at for at in partners if at < hit.start), default=None),
                            min((at for at in partners if at > hit.start), default=None)]
