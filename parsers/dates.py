@@ -21,9 +21,23 @@ _M = rf"(?P<{{}}>{MONTH})\.?"
 WEEKDAY = r"(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,?\s+)"
 ORD = r"(?:st|nd|rd|th)?"
 YEAR = r"(?:19[89]\d|20[0-4]\d)"
+_WEEKDAYS = r"Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday"
+_WEEKDAY_NUMBER = {name.lower(): i for i, name in enumerate(_WEEKDAYS.split("|"))}
+# Words that put a sentence in the future or the past, for choosing the year of "in January" or the week of "on Friday".
+_FUTURE = re.compile(r"\b(?:will|shall|is to|are to|(?:is|are) (?:due|set|expected|scheduled|planned|going) to|plans? to|aims? to"
+                     r"|intends? to|would|next|coming|upcoming|forthcoming|proposed to|later this|(?:is|are) being|to be)\b",
+                     re.IGNORECASE)
+_PAST = re.compile(r"(?<!\bbe )(?<!\bbeing )\b(?:was|were|had|did|has been|have been|last|ago|earlier|agreed|approved|voted|met|held|decided|closed"
+                   r"|submitted|announced|confirmed|took place|began|started|launched|opened|ended|said|backed|supported"
+                   r"|rejected|balloted|merged|became|resolved|considered|received|noted|endorsed|ratified|told|gave|given|went|came|took)\b",
+                   re.IGNORECASE)
 
 # Order matters: longer, more specific forms are tried first and claim their span.
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    # "April 1 next year", "1 April next year", "April next year": claimed before the day-month forms.
+    ("month_rel", re.compile(
+        rf"\b(?:(?P<d0>[0-3]?\d){ORD}\s+(?:of\s+)?)?{_M.format('m')}(?:\s+(?P<d>[0-3]?\d){ORD}(?!\d))?,?\s+"
+        rf"(?P<rel>next|last|this)\s+year\b")),
     ("iso", re.compile(rf"\b(?P<y>{YEAR})-(?P<m>[01]\d)-(?P<d>[0-3]\d)\b")),
     # 15/07/2019, 15.07.19 - but never a time such as 3.30 (only two parts) or a version number.
     ("numeric", re.compile(r"(?<![\d.:/])(?P<d>[0-3]?\d)[/.](?P<m>[01]?\d)[/.](?P<y>(?:19|20)\d\d|\d\d)(?![\d/]|\.\d)")),
@@ -38,12 +52,17 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("my", re.compile(rf"\b{_M.format('m')},?\s+(?P<y>{YEAR})\b")),
     # Relative month expressions: "next April", "April next year", "last April", "this April".
     ("rel_month", re.compile(rf"\b(?P<rel>next|last|this|coming)\s+{_M.format('m')}\b")),
-    ("month_rel", re.compile(rf"\b{_M.format('m')}\s+(?P<rel>next|last|this)\s+year\b")),
     # "from the new financial year": the NHS year starts on 1 April.
     ("rel_fy", re.compile(r"\b(?:the )?(?:start of the )?(?P<rel>new|next|coming|following) financial year\b", re.IGNORECASE)),
     ("rel_year", re.compile(r"\b(?P<rel>next|last|this|the following|the previous|the coming)\s+(?:financial\s+)?year\b", re.IGNORECASE)),
     ("rel_month_unit", re.compile(r"\b(?P<rel>next|last|this)\s+month\b", re.IGNORECASE)),
     ("rel_day", re.compile(r"\b(?P<rel>today|tonight|this evening|this morning|this afternoon|yesterday|tomorrow)\b", re.IGNORECASE)),
+    # "next spring", "this autumn", "last winter": the year the season falls in.
+    ("rel_season", re.compile(r"\b(?P<rel>next|last|this|this coming|the coming)\s+(?P<season>spring|summer|autumn|winter)\b",
+                              re.IGNORECASE)),
+    # "last Thursday", "on Friday", "next Tuesday": a day near the page's own date.
+    ("rel_weekday", re.compile(rf"\b(?P<rel>last|next|this|on|this coming|(?<=[Oo]n )this|by)\s+(?P<wd>{_WEEKDAYS})\b"
+                               rf"(?!,?\s+(?:the\s+)?[0-3]?\d)", re.IGNORECASE)),
     ("season", re.compile(rf"\b(?P<season>spring|summer|autumn|winter)\s+(?:of\s+)?(?P<y>{YEAR})\b", re.IGNORECASE)),
     # A year alone only after a preposition; the lead-in is matched but not part of the mention (see _LEAD_GROUPS).
     ("year", re.compile(
@@ -103,7 +122,32 @@ def _relative(kind: str, match: re.Match[str], page: dt.date | None) -> _Raw | N
     start, end = match.span()
     if page is None:
         return None
-    rel = match.groupdict().get("rel", "").lower()
+    rel = (match.groupdict().get("rel") or "").lower()
+    if kind == "rel_season":
+        month = _SEASON_MONTH[match.group("season").lower()]
+        if rel in ("next", "this coming", "the coming"):
+            year = page.year if page.month < month else page.year + 1
+        elif rel == "last":
+            year = page.year if page.month > month + 2 else page.year - 1
+        else:
+            year = page.year
+        return _Raw(start, end, year, None, None, kind, relative=True)
+    if kind == "rel_weekday":
+        wanted = _WEEKDAY_NUMBER[match.group("wd").lower()]
+        ahead = (wanted - page.weekday()) % 7
+        behind = (page.weekday() - wanted) % 7
+        if rel == "next" or rel == "this coming" or rel == "by":
+            shift = ahead or 7
+        elif rel == "last":
+            shift = -(behind or 7)
+        else:
+            # "on Friday" looks back in a story of what happened, forward in one of what will.
+            lo, hi = _sentence_bounds(match.string, start)
+            future, past = _tense(match.string, lo, hi, start)
+            future = future and not past
+            shift = ahead if future else -behind
+        day = page + dt.timedelta(days=shift)
+        return _Raw(start, end, day.year, day.month, day.day, kind, relative=True)
     if kind == "rel_day":
         shift = {"yesterday": -1, "tomorrow": 1}.get(rel, 0)
         day = page + dt.timedelta(days=shift)
@@ -121,7 +165,11 @@ def _relative(kind: str, match: re.Match[str], page: dt.date | None) -> _Raw | N
     month = MONTHS[match.group("m").lower().rstrip(".")]
     if kind == "month_rel":
         shift = {"next": 1, "last": -1}.get(rel, 0)
-        return _Raw(start, end, page.year + shift, month, None, kind, relative=True)
+        day_text = match.group("d") or match.group("d0")
+        day = int(day_text) if day_text else None
+        if day is not None and not _valid(page.year + shift, month, day):
+            return None
+        return _Raw(start, end, page.year + shift, month, day, kind, relative=True)
     # rel_month: "next April" is the first April after the page's month; "last April" the one before.
     if rel in ("next", "coming"):
         year = page.year if month > page.month else page.year + 1
@@ -135,11 +183,13 @@ def _relative(kind: str, match: re.Match[str], page: dt.date | None) -> _Raw | N
 _DIGIT = re.compile(r"\d+")
 _MONTH_WORD = re.compile(r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec|JAN|FEB|MAR|APR|MAY|JUN|JUL|AUG|SEP|OCT|NOV|DEC)")
 # Searched in lower-cased text, without word boundaries: a cheap test that lets a few false hits through.
-_RELATIVE_WORD = re.compile(r"(?:next|last|this|coming|following|previous|today|tonight|yesterday|tomorrow|new financial)")
+_RELATIVE_WORD = re.compile(r"(?:next|last|this|coming|following|previous|today|tonight|yesterday|tomorrow|new financial"
+                            r"|monday|tuesday|wednesday|thursday|friday|saturday|sunday)")
 # What a line must contain for a pattern to have a chance: most lines of prose hold no date at all.
 _NEEDS = {"iso": "digit", "numeric": "digit", "dayspan": "digit", "dmy": "digit", "mdy": "digit", "my": "digit",
           "season": "digit", "year": "digit", "rel_fy": "relative", "rel_month": "relative", "month_rel": "relative", "rel_year": "relative",
-          "rel_month_unit": "relative", "rel_day": "relative", "month": "month"}
+          "rel_month_unit": "relative", "rel_day": "relative", "month": "month", "rel_season": "relative",
+          "rel_weekday": "relative"}
 
 
 def _lines_with(text: str) -> dict[str, list[tuple[int, int]]]:
@@ -233,7 +283,17 @@ def _infer_years(text: str, raws: list[_Raw], page: dt.date | None) -> None:
             prev = earlier[-1]
             raw.year = prev.year if (prev.month is None or raw.month >= prev.month) else prev.year + 1
         elif page is not None:
-            # The reading closest to the page's own date: "June 20" in a 13 June 2019 story is 2019.
+            future, past = _tense(text, lo, hi, raw.start)
+            here = (page.year, page.month, page.day if raw.day is not None else 0)
+            if future != past:
+                # "will merge in April" on a June page is next April; "agreed in January" on a June page this January.
+                years = [y for y in (page.year - 1, page.year, page.year + 1) if _valid(y, raw.month, raw.day)]
+                mine = [(y, raw.month, raw.day or 0) for y in years]
+                pick = [m for m in mine if m >= here] if future else [m for m in mine if m <= here]
+                if pick:
+                    raw.year = (min(pick) if future else max(pick))[0]
+                    continue
+            # Otherwise the reading closest to the page's own date: "June 20" in a 13 June 2019 story is 2019.
             best = None
             for year in (page.year - 1, page.year, page.year + 1):
                 if not _valid(year, raw.month, raw.day):
@@ -243,6 +303,19 @@ def _infer_years(text: str, raws: list[_Raw], page: dt.date | None) -> None:
                 if best is None or distance < best[0]:
                     best = (distance, year)
             raw.year = best[1] if best else None
+
+
+def _tense(text: str, lo: int, hi: int, position: int) -> tuple[bool, bool]:
+    """Whether the words governing a date speak of the future or the past: the nearest tense word before the date
+    in its sentence decides ("will merge next April, after NHS England gave the go-ahead on 16 October"), else the
+    whole sentence when it is all one tense."""
+    before = text[max(lo, position - 70):position]
+    marks = [(m.end(), True) for m in _FUTURE.finditer(before)] + [(m.end(), False) for m in _PAST.finditer(before)]
+    if marks:
+        nearest = max(marks)[1]
+        return nearest, not nearest
+    sentence = text[lo:hi]
+    return _FUTURE.search(sentence) is not None, _PAST.search(sentence) is not None
 
 
 def page_date_value(published: PartialDate | None) -> dt.date | None:

@@ -9,8 +9,9 @@ from dataclasses import dataclass
 _ABBREVIATIONS = {"dr", "mr", "mrs", "ms", "st", "no", "cllr", "prof", "rev", "e.g", "i.e", "etc", "vs", "approx",
                   "inc", "ltd", "co", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov",
                   "dec", "para", "ref", "cf", "fig", "nos", "hon", "rt", "sr", "jr", "c", "ca", "al"}
-# Semicolons end sentences too: "Eastern Cheshire, 16 in favour; South Cheshire, 15 in favour" are separate results.
-_STOP = re.compile(r"[.!?]+[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9£•·–-])|;\s+(?=\S)")
+# Semicolons before a capital end sentences too: "Eastern Cheshire, 16 in favour; South Cheshire, 15 in favour" are
+# separate results, while "balloted in June; 79% supported the merger" is one fact told in two halves.
+_STOP = re.compile(r"[.!?]+[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9£•·–-])|;\s+(?=[A-Z])")
 _LAST_WORD = re.compile(r"([\w.]+)[.!?]*$")
 _BULLET = re.compile(r"^\s*(?:[•·▪◦●\-–*]|\(?[0-9a-z]{1,2}[.)])\s+")
 

@@ -52,6 +52,25 @@ def found(text: str, page: PartialDate | None = None) -> list[tuple[str, str | N
         ("a single CCG from the new financial year", JUNE_13_2019, [("2020-04", None)]),
         ("a single CCG from the new financial year", PartialDate("2019-02-01"), [("2019-04", None)]),
         ("approved the application last October", PartialDate("2021-04-01"), [("2020-10", None)]),
+        # Dotted dates, as in timelines and tables.
+        ("12.03.2019 Board agrees to apply", None, [("2019-03-12", None)]),
+        ("the 1st of April 2026", None, [("2026-04-01", None)]),
+        ("the new body starts on April 1 next year", JUNE_13_2019, [("2020-04-01", None)]),
+        ("from 2 September to 14 October", JUNE_13_2019, [("2019-09-02", "2019-10-14")]),
+        ("2 September – 14 October 2019", None, [("2019-09-02", "2019-10-14")]),
+        # Weekdays near the page date (13 June 2019 was a Thursday): back in a report, forward in a plan.
+        ("Voting closed on Monday", JUNE_13_2019, [("2019-06-10", None)]),
+        ("last Thursday the boards met", JUNE_13_2019, [("2019-06-06", None)]),
+        ("the boards will meet on Tuesday", JUNE_13_2019, [("2019-06-18", None)]),
+        ("next Wednesday", JUNE_13_2019, [("2019-06-19", None)]),
+        ("a final decision next spring", JUNE_13_2019, [("2020", None)]),
+        ("a launch this autumn", JUNE_13_2019, [("2019", None)]),
+        # A month without a year: the next one when the sentence looks ahead, the last one when it looks back.
+        ("The boards will decide in March", JUNE_13_2019, [("2020-03", None)]),
+        ("The boards agreed in March", JUNE_13_2019, [("2019-03", None)]),
+        ("The ICBs will cluster from April", PartialDate("2025-06-20"), [("2026-04", None)]),
+        ("The merger will happen next April, after NHS England gave the go-ahead on 2 October", PartialDate("2019-10-20"),
+         [("2020-04", None), ("2019-10-02", None)]),
         # ... and without one they stay unresolved.
         ("set out the intention to merge last year", None, []),
         ("an extraordinary meeting this evening", None, []),
