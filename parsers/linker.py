@@ -122,6 +122,7 @@ class _Entry:
     is_area: bool = False
     forming: tuple[str, ...] = ()  # an announced ICB with no code yet: the ICBs it is formed from
     codes: frozenset[str] = frozenset()  # every code in names, for quick set tests
+    area_codes: tuple[str, ...] = ()  # the CCGs covering an area that is not a footprint (Register.areas)
 
 
 @dataclass
@@ -171,6 +172,10 @@ def _index() -> _Index:
             entry.is_area = True
             if footprint.code not in entry.footprints:
                 entry.footprints.append(footprint.code)
+    for area, codes in register.areas.items():
+        entry = _entry(entries, name_core(area))
+        entry.is_area = True
+        entry.area_codes = codes
     # ICBs announced for 2026 have no code yet: "Norfolk and Suffolk ICB" stands for the ICBs it is made from.
     for change in register.icb_changes:
         if change.new_name:
@@ -697,6 +702,8 @@ def _candidate_sets(index: _Index, key: str, day: dt.date) -> list[tuple[str, ..
     entry = index.entries.get(key)
     sets: list[tuple[str, ...]] = []
     if entry:
+        # an area listed with its CCGs ("Hertfordshire") means those, before the wider footprint named after it
+        sets.append(tuple(code for code in entry.area_codes if register.get(code).open_on(day)))
         for footprint in entry.footprints:
             sets.append(tuple(org.code for org in register.footprint_members(footprint, day)))
         # The CCGs that merged into a CCG of this name ("the four Cheshire CCGs" → NHS Cheshire CCG).

@@ -7,6 +7,8 @@ Plain attributes meant for loading into the warehouse:
   each with the dates it was in use when known);
 - ``Register.footprints`` — dict footprint code → :class:`Footprint` (STP/ICS footprints, which share their
   ODS Q code with the ICB that succeeded them) with every name the footprint goes by;
+- ``Register.areas`` — dict area phrase → codes of the CCGs covering it, for areas that are not a footprint
+  ("Hertfordshire": two CCGs, though its footprint also held West Essex);
 - ``Register.icb_changes`` — tuple of :class:`IcbChange` (ICB mergers and boundary changes announced for
   April 2026, whose new boards have no ODS code in the register yet, and ICB clusters).
 
@@ -117,6 +119,7 @@ class Register:
     aliases: tuple[Alias, ...] = ()
     footprints: dict[str, Footprint] = field(default_factory=dict)
     icb_changes: tuple[IcbChange, ...] = ()
+    areas: dict[str, tuple[str, ...]] = field(default_factory=dict)  # area phrase -> the CCGs covering it
 
     def __post_init__(self) -> None:
         self._by_code = {org.code: org for org in self.organisations}
@@ -244,7 +247,8 @@ def read_register(data_dir: Path = DATA_DIR, overlay: Path | None = None) -> Reg
                   row["status"], row["source_url"])
         for row in _read("icb_changes.csv", data_dir)
     )
-    return Register(tuple(organisations.values()), tuple(aliases), footprints, icb_changes)
+    areas = {row["area"]: tuple(row["ods_codes"].split(";")) for row in _read("area_ccgs.csv", data_dir)}
+    return Register(tuple(organisations.values()), tuple(aliases), footprints, icb_changes, areas)
 
 
 def _merge(known: Organisation, fresh: Organisation) -> Organisation:

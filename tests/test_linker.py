@@ -569,3 +569,28 @@ BOUNDARY_CHANGES = [
 @pytest.mark.parametrize("text, expected", BOUNDARY_CHANGES)
 def test_boards_in_boundary_changes(text: str, expected: list) -> None:
     assert codes_of(text, AUTUMN_2025) == expected
+
+
+# Areas that are not a footprint mean the CCGs covering them; short county forms name CCGs.
+@pytest.mark.parametrize("text, codes", [
+    ("the two CCGs in Hertfordshire", ("06K", "06N")),
+    ("the Hertfordshire CCGs", ("06K", "06N")),
+    ("Herts CCGs", ("06K", "06N")),
+    ("the three CCGs in Hertfordshire and West Essex", ("06K", "06N", "07H")),
+])
+def test_areas_listed_with_their_ccgs(text: str, codes: tuple) -> None:
+    [mention] = link_organisations(text, AUTUMN_2020)
+    assert (mention.codes, mention.resolved) == (codes, True)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("North Staffs CCG and East Staffs CCG", [("05G",), ("05D",)]),
+    ("East and North Herts CCG", [("06K",)]),
+    ("Herts Valley CCG", [("06N",)]),
+    ("North Warwickshire CCG", [("05H",)]),
+    ("North Staffs Local Medical Committee", []),
+    ("East Staffs Borough Council", []),
+    ("Hertfordshire County Council", []),
+])
+def test_short_county_forms(text: str, expected: list) -> None:
+    assert codes_of(text, SPRING_2019) == expected
