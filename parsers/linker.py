@@ -419,7 +419,8 @@ class _Linker:
                 if len(chain) == 1:
                     self._link_footprint(hit)
                 continue
-            codes = _names_on(hit.entry.names, self.on, historical=explicit)
+            # "the CCGs for A, B and C" says CCG as plainly as a suffix: closed ones are history, still linked
+            codes = _names_on(hit.entry.names, self.on, historical=explicit or led)
             if not codes:
                 if len(chain) == 1:
                     self._link_footprint(hit)
@@ -502,8 +503,13 @@ class _Linker:
                 place_end = hit.end
                 continue
             anchors = named[low:high]
-            for code in _names_on(hit.entry.names, self.on, historical=False):
+            current = _names_on(hit.entry.names, self.on, historical=False)
+            for code in current or _names_on(hit.entry.names, self.on, historical=True):
                 their_partners = partner_map.get(code, frozenset())
+                if not current:
+                    # a closed CCG only beside the CCG it merged into: "East Berkshire CCG was formed when Slough ..."
+                    successor = self.index.register.get(code).successor
+                    their_partners = frozenset((successor,)) if successor else frozenset()
                 partners = [at for at, other in anchors if other in their_partners]
                 # the nearest partner on each side decides: one further away cannot share the sentence if it doesn't
                 nearest = [max((at for at in partners if at < hit.start), default=None),

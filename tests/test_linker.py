@@ -594,3 +594,20 @@ def test_areas_listed_with_their_ccgs(text: str, codes: tuple) -> None:
 ])
 def test_short_county_forms(text: str, expected: list) -> None:
     assert codes_of(text, SPRING_2019) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # history told after the merger: closed CCGs beside the CCG they merged into, or after "the CCGs for"
+    (("NHS East Berkshire CCG was formed in 2018 when Slough merged with Bracknell and Ascot and Windsor, Ascot "
+     "and Maidenhead."), [("15D",), ("10T",), ("10G",), ("11C",)]),
+    ("the former CCGs for Slough, Windsor, Ascot and Maidenhead and Bracknell and Ascot", [("10T",), ("11C",), ("10G",)]),
+    # the successor beside a council of the same name: still a place
+    ("NHS East Berkshire CCG said Slough Borough Council agreed.", [("15D",)]),
+])
+def test_closed_ccgs_in_retrospective_text(text: str, expected: list) -> None:
+    assert codes_of(text, AUTUMN_2020) == expected
+
+
+def test_a_closed_ccg_beside_a_later_successor_is_a_place() -> None:
+    # Slough CCG merged into East Berkshire, which later merged into Frimley: two steps away, a place.
+    assert codes_of("NHS Frimley CCG said practices in Slough would stay open.", dt.date(2021, 6, 1)) == [("D4U1Y",)]
