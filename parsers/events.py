@@ -53,14 +53,15 @@ PATTERNS: dict[EventType, re.Pattern[str]] = {
         rf"|\b(?:was|were|has|have|had) not (?:been )?(?:supported|approved|agreed) by {NHSE}",
         re.IGNORECASE),
     EventType.WITHDRAWAL: re.compile(
-        r"\b(?:withdr[ae]w[n]?|withdrawing|dropped|abandon(?:ed|s|ing)?|scrapped|ditched|shelved|called off|ruled out"
+        r"\b(?:withdr[ae]w[n]?|withdrawing|dropped|abandon(?:ed|s|ing)?|scrapped|ditched|shelved|called off|ruled out|axed|binned"
+        r"|(?:will|would) not (?:now )?(?:be )?going ahead"
         r"|pulled out|pull out|walked away|decided (?:not|against) (?:to )?(?:proceed|pursu|go(?:ing)? ahead|merg)\w*"
         r"|(?:will|would) (?:now )?not (?:now )?(?:proceed|go ahead|be pursued|pursue|happen|take place)|no longer (?:be )?(?:proceed|pursu|go(?:ing)? ahead|plan)\w*"
         r"|not (?:be )?(?:proceeding|going ahead)|(?:plans|proposals?|merger) (?:has|have) been (?:dropped|abandoned|scrapped))\b",
         re.IGNORECASE),
     EventType.DEFERRAL: re.compile(
         r"\b(?:deferr?(?:ed|al|ing)|postpone(?:d|ment|s)?|paused|put on hold|on hold|put back|pushed back|delayed|delay(?:ing)?"
-        r"|put on ice|kicked into the long grass|(?:will|would) now (?:take place|happen|go ahead) in|not before"
+        r"|put on ice|halted|suspended|on pause|put on the back burner|kicked into the long grass|(?:will|would) now (?:take place|happen|go ahead) in|not before"
         r"|timetable (?:has )?slipped|slipped (?:back )?(?:to|until))\b",
         re.IGNORECASE),
     EventType.APPROVAL: re.compile(
@@ -68,7 +69,12 @@ PATTERNS: dict[EventType, re.Pattern[str]] = {
         rf"|\brubber-stamped\b"
         rf"|\b{NHSE}\s+(?:has |have |had )?(?:now |formally |officially |conditionally |subsequently )?(?:approved|authorised|agreed|"
         rf"signed off|gave (?:the |its |their )?(?:formal |final |conditional )?(?:approval|go-ahead|green light|backing)|given (?:the |its |their )?(?:formal |final |conditional )?(?:approval|go-ahead|green light|backing)|granted|supported|"
-        rf"ratified|backed|sanctioned|confirmed (?:its |the )?(?:approval|go-ahead))"
+        rf"ratified|backed|sanctioned|confirmed (?:its |the )?(?:approval|go-ahead)"
+        rf"|confirmed (?:the |their |its )?(?:\w+[- ]){{0,3}}?(?:merger|application|plans?|proposals?)(?! (?:will|would|is|are|was|were)\b))"
+        rf"|\b(?:national|official|formal) announcement (?:has )?(?:confirmed|approved)\b"
+        rf"|\b(?:was|were|has been|have been|had been|been|got|gets|get|received)\s+(?:given\s+)?(?:the\s+|a\s+)?"
+        rf"(?:formal\s+|final\s+|conditional\s+)?(?:green light|go-ahead|thumbs up)\b"
+        rf"|\bapproved in principle\b"
         rf"|\b(?:received|been given|been granted|gained|secured|won|got|obtained)\s+(?:\w+\s+){{0,3}}(?:approval|authorisation|"
         rf"go-ahead|green light|sign-off)"
         rf"|\b(?:application|merger|bid|proposal|plans?|request)\w*\s+(?:[\w’'-]+\s+){{0,12}}?(?:was|were|has been|have been|had been)\s+"
@@ -94,6 +100,8 @@ PATTERNS: dict[EventType, re.Pattern[str]] = {
         r"|back|backs|reject|rejects|support|supports|oppose|opposes|endorse|endorses)\b"
         r"|\bmotion\b.{0,60}?\b(?:carried|passed|approved|defeated|lost|fell|rejected)\b"
         r"|\b(?:required|needed|necessary) (?:\d+% )?majority\b|\bmajority (?:required|needed)\b"
+        r"|\b(?:failed to (?:secure|win|reach|achieve|get|gain)|fell short of|did not (?:secure|reach|achieve|get|gain))\s+"
+        r"(?:the\s+)?(?:required\s+|necessary\s+|needed\s+)?(?:\d+(?:\.\d+)?\s*(?:%|per cent)|two-thirds|majority|threshold)"
         r"|\b(?:per cent|percent|%)\s+(?:of\s+(?:\w+\s+){0,3})?(?:in favour|against|for|backed|supported|opposed)\b"
         r"|\b\d+\s+(?:\w+\s+)?(?:in favour|against)\b",
         re.IGNORECASE),
@@ -105,6 +113,8 @@ PATTERNS: dict[EventType, re.Pattern[str]] = {
         r"(?:have |has |had )?(?:unanimously |formally |each |all |now )?(?:agreed|approved|voted|decided|supported|endorsed|ratified|"
         r"rejected|resolved|recommended|backed|signed off|made a recommendation|gave (?:their|its) (?:support|approval|backing)"
         r"|approves|agrees|supports|endorses|ratifies)\b"
+        r"|^\s*(?:it was\s+)?(?-i:RESOLVED|AGREED|DECIDED|Resolved|Agreed)\b\s*(?:[:–—-]|that\b|to\b)"
+        r"|\bit was (?:resolved|agreed|decided) (?:that|to)\b"
         r"|\b(?:approved|agreed|endorsed|ratified|supported|backed|rejected) by (?:the |their |its |each |both |all )?(?:\w+ )?"
         r"(?:governing bod(?:y|ies)|boards?|CCGs|CCG governing bodies)\b",
         re.IGNORECASE),
@@ -164,16 +174,18 @@ PATTERNS: dict[EventType, re.Pattern[str]] = {
 _PATTERN_KEYS: dict[EventType, tuple[str, ...]] = {
     EventType.REJECTION: ("reject", "turned down", "refus", "declin", "block", "veto", "did not", "not approved", "unsuccessful",
                           "not be ", "not supported", "not been supported", "not agreed", "turns down"),
-    EventType.WITHDRAWAL: ("withdr", "drop", "abandon", "scrap", "ditch", "shelv", "called off", "ruled out", "pull",
+    EventType.WITHDRAWAL: ("withdr", "drop", "abandon", "scrap", "ditch", "shelv", "called off", "ruled out", "pull", "axed", "binned",
                            "walked away", "decided", "not ", "no longer"),
     EventType.DEFERRAL: ("defer", "postpon", "pause", "hold", "put back", "pushed back", "delay", " ice", "long grass", "slipped",
+                         "halted", "suspended", "back burner",
                          "now take place", "now happen", "now go ahead", "not before"),
-    EventType.APPROVAL: ("approv", "authoris", "go-ahead", "green light", "sign-off", "signed off", "ministerial",
+    EventType.APPROVAL: ("approv", "authoris", "go-ahead", "green light", "sign-off", "signed off", "ministerial", "announcement",
+                         "thumbs up",
                          "nhs england", "nhse", "regulator", "secretary of state", "dhsc", "department of health",
                          "minister", "government", "national team", "national body"),
     EventType.APPLICATION: ("appl", "bid", "request", "submitted"),
     EventType.MEMBER_VOTE: ("vot", "ballot", "poll", "back", "reject", "support", "endorse", "approved", "oppose", "motion",
-                            "majority",
+                            "majority", "failed to", "fell short", "did not",
                             "turned down", "agreed", "refused", "thrown out", "said no", "said yes", "per cent", "percent",
                             "%", "in favour", "against"),
     EventType.GOVERNING_BODY_DECISION: ("agreed", "approved", "voted", "decided", "supported", "endorsed", "ratified",
@@ -215,7 +227,7 @@ PENDING = Gated(re.compile(
     r"(?:opens|will open|closes|will close|will take place|is taking place|takes place|begins|runs)|are voting|are now voting"
     r"|(?:result|outcome)s? (?:of the (?:vote|ballot) )?(?:is|are|will be) (?:due|expected|announced)"
     r"|(?:will|are to|are going to|is to) (?:shortly |then |now |soon )?(?:be )?(?:asked|invited|given the chance) to vote"
-    r"|votes? (?:is |are )?(?:expected|planned|scheduled)|(?:will|to) (?:shortly |soon )?receive (?:their |the )?ballot"
+    r"|(?:votes?|ballots?|polls?)(?: of (?:\w+ ){0,3}?\w+)? (?:is |are |was |were )?(?:expected|planned|scheduled|proposed|due)|(?:will|to) (?:shortly |soon )?receive (?:their |the )?ballot"
     r"|(?:voting|ballot|poll) (?:closes|opens|will close|will open)|votes? (?:will|is due to) (?:be held|take place|close))\b",
     re.IGNORECASE), ('will', 'due', 'set to', 'expected', 'scheduled', 'being', 'to be', 'ballot', 'vot', 'poll', 'result', 'outcome', 'asked', 'invited', 'receive'))
 
@@ -231,7 +243,7 @@ VOTE_CLOSED = Gated(re.compile(r"\b(?:vot\w+|ballot\w*|poll)\s+(?:\w+\s+){0,12}?
                          r"(?:votes?|ballots?)|\bresults? of the (?:\w+\s+){0,3}(?:votes?|ballots?)\b.{0,240}?\b(?:were|was|have been|has been)"
                          r" (?:published|announced|declared|received|confirmed)", re.IGNORECASE), ('vot', 'ballot', 'poll', 'result'))
 APPLY_DECISION = Gated(re.compile(r"\b(?:to (?:submit|make|send|lodge)\s+(?:\w+\s+){0,3}?application|to apply\b|that an application be"
-                                  r"|approv\w* (?:the |an |its |their )?(?:formal )?(?:merger )?application)",
+                                  r"|approv\w* (?:the |an |its |their )?(?:formal )?(?:merger )?application|\b(?:that|resolved) (?:the )?(?:CCGs?|ICBs?|we|it|they) (?:should )?apply\b)",
                             re.IGNORECASE), ('appl',))
 PLANNED_EFFECTIVE = Gated(re.compile(
     r"\b(?:will|would|is to|are to|is due to|are due to|is set to|are set to|to) (?:formally |officially )?merge (?:on|from)\b"

@@ -58,6 +58,17 @@ _COUNCIL_PAGE = re.compile(r"\bCouncillors?\b|\bCllr\b|\bScrutiny\b|\bSelect Com
 _GP_VOTERS = re.compile(r"\bGPs?\b|\bpractices?\b|\bmemberships?\b|\bLMC\b|\bCCG members\b|\bmembers of (?:the|each|both|all) "
                         r"(?:\w+ )?CCGs?\b|\bmember(?:s|ship)? (?:of|in|across) (?:the |each |both |all )?(?:\w+ )*?CCGs?\b",
                         re.IGNORECASE)
+# A heading naming the body that met: "Health Scrutiny Committee – 16 July 2019", "Governing Body, Tuesday 3 March 2020".
+_MEETING_HEADING = re.compile(r"\b(?:minutes|committee|board|governing bod(?:y|ies)|cabinet|panel|meeting|agenda)\b",
+                              re.IGNORECASE)
+# Earlier minutes approved at this meeting name an earlier meeting, not this one.
+_PREVIOUS_MINUTES = re.compile(r"\bminutes of (?:the )?(?:previous |last |earlier )?meetings?\b.{0,60}?\b(?:were|was|be|are)\s+"
+                               r"(?:\w+\s+)?(?:agreed|approved|confirmed|accepted|signed|noted)\b|\b(?:accurate|true|correct) record\b"
+                               r"|\bprevious meeting\b|\bmatters arising\b", re.IGNORECASE)
+_BOILERPLATE = re.compile(r"^[ \t#*]*(?:notes? (?:to|for) (?:editors?|news ?desks?)|editor[’']?s notes?|about us|about (?:NHS|the) "
+                          r"[^\n]{0,60}?(?:CCG|ICB|Integrated Care Board|Clinical Commissioning Group)s?|ends)[ \t]*:?[ \t]*$",
+                          re.IGNORECASE | re.MULTILINE)
+_RESOLUTION = re.compile(r"\s*(?:it was\s+)?(?:resolved|agreed|decided)\b", re.IGNORECASE)
 _DECISION_TOLD = re.compile(r"^(?:The|This|That|Their|Its) (decision|vote|ballot|resolution)\b[^.]{0,40}?\b(?:taken|made|held|"
                             r"reached|agreed|passed)\b", re.IGNORECASE)
 
@@ -145,6 +156,11 @@ def _local_member(sentence: str, grouping: Grouping, register: Register, on: dt.
 def extract(page: PageText) -> Extraction:
     """Everything the page says about CCG/ICB mergers, as groupings and events with their evidence sentences."""
     text = page.text
+    boilerplate = _BOILERPLATE.search(text)
+    if boilerplate and boilerplate.start() > 200:
+        # "Notes to editors" and "About us" restate standing facts ("the ICB was established on 1 July 2022"),
+        # not news of this merger.
+        text = text[:boilerplate.start()]
     if page.title and not text.startswith(page.title):
         text = f"{page.title}\n{text}"
     sentences = split_sentences(text)
@@ -250,8 +266,10 @@ def _read_events(page: Reading, groupings: list[Grouping], kept: dict[int, int],
             r"\bmeeting\b|\bmet\b", before.text, re.IGNORECASE) else None
         if index and page.dates_in(page.sentences[index - 1]):
             last_dated = page.dates_in(page.sentences[index - 1])[-1].date.value
-        labelled = (_LABELLED_MEETING.match(sentence.text) or (index < 12 and _MINUTES_HEADER.search(sentence.text))) and [
-            d for d in own_dates if d.date.precision == "day"]
+        heading = index < 12 and (_MINUTES_HEADER.search(sentence.text) or (
+            index < 3 and len(sentence.text) < 160 and _MEETING_HEADING.search(sentence.text)))
+        labelled = (_LABELLED_MEETING.match(sentence.text) or heading) and not _PREVIOUS_MINUTES.search(
+            sentence.text) and [d for d in own_dates if d.date.precision == "day"]
         if labelled and group is None:
             group = first_group
         if group is None or group not in kept:
@@ -294,6 +312,10 @@ def _read_events(page: Reading, groupings: list[Grouping], kept: dict[int, int],
             introduces = sentence.text.endswith(":") or not sentence.text.endswith((".", "!", "?"))
             list_kinds = [c.type for c in cues if c.type in (EventType.PUBLIC_MEETING, EventType.MEETING)] \
                 if introduces else []
+        if council:
+            # "RESOLVED: that the update be noted" in council minutes is the committee's resolution, not a board's.
+            cues = [c for c in cues if not (c.type is EventType.GOVERNING_BODY_DECISION
+                                            and _RESOLUTION.match(sentence.text[c.start:c.end]))]
         told = _DECISION_TOLD.search(sentence.text)
         if told and own_dates:
             # "The decision, taken at a joint meeting on 17 September 2019, ..." dates the decision told before.

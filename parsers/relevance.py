@@ -87,11 +87,21 @@ def _has_any(text: str, keys: tuple[str, ...]) -> bool:
     return any(key in low for key in keys)
 
 
+# "We have no plans to merge", "there are no plans to merge the CCGs at this time", "is not looking to merge".
+NO_MERGER = re.compile(
+    r"\bno (?:current |immediate |further |active |formal )?(?:plans?|intention|proposals?|appetite|desire)\b(?:\W+\w+){0,4}?"
+    r"\W+(?:merg|amalgamat|combin|cluster)\w*"
+    r"|\b(?:not|never) (?:currently |actively )?(?:planning|proposing|intending|looking|seeking|considering|going) (?:to )?"
+    r"(?:merg|amalgamat|combin|cluster)\w*", re.IGNORECASE)
+
+
 def is_merger_sentence(sentence: str, context_has_commissioner: bool = False, names: bool | None = None) -> bool:
     """True when the sentence speaks of commissioners (here or just before) becoming one organisation."""
     merger = MERGER.search(sentence)
     if not merger:
         return False
+    if NO_MERGER.search(sentence):
+        return False  # a denial is not a merger story
     names_commissioner = bool(COMMISSIONER.search(sentence)) if names is None else names
     word = merger.group(0).lower()
     if word.startswith("cluster") and not re.search(r"\bICBs?\b|integrated care boards?", sentence, re.IGNORECASE):

@@ -86,6 +86,24 @@ def cues(sentence: str) -> list[tuple[str, str | None, str]]:
         ("Fill in our short survey by 31 May.", [("consultation_start", None, ""), ("consultation_end", None, "")]),
         ("NHS East Surrey CCG is proposing to merge with NHS Surrey Downs CCG to form one CCG.",
          [("proposal", None, "")]),
+        # Other ways of saying approved, deferred, dropped or voted.
+        ("NHS England has given the go-ahead for the two CCGs to become one.", [("approval", "for", "")]),
+        ("The regulator has confirmed the merger of the three CCGs, subject to conditions.", [("approval", "for", "")]),
+        ("The four CCGs were given the green light to merge last week.", [("approval", "for", "")]),
+        ("The merger was approved in principle at the regional panel.", [("approval", "for", "")]),
+        ("The national announcement confirmed the merger of the Dorset CCGs.", [("approval", "for", "")]),
+        ("RESOLVED: to submit an application to NHS England for the two CCGs to merge.",
+         [("governing_body_decision", "for", "apply")]),
+        ("It was resolved that the CCG apply to NHS England to merge with its neighbour.",
+         [("application", None, ""), ("governing_body_decision", "for", "apply")]),
+        ("Work on the single CCG has been halted while the pandemic lasts.", [("deferral", None, "")]),
+        ("The merger has been pushed back to 2021.", [("deferral", None, "")]),
+        ("The three-way merger was delayed by a year.", [("deferral", None, "")]),
+        ("Plans for a single Cumbria CCG have been shelved.", [("withdrawal", None, "")]),
+        ("The plan to combine the CCGs was axed by the new leadership.", [("withdrawal", None, "")]),
+        ("The proposal failed to secure the required 70% support among practices.", [("member_vote", "against", "")]),
+        ("A ballot of member practices is planned for October.", [("member_vote", "pending", "")]),
+        ("Practices were balloted in May; 81% supported the merger.", [("member_vote", "for", "")]),
         # Effective dates: a fact when past, a plan when announced ahead.
         ("NHS Lincolnshire CCG was established on 1 April 2020.", [("effective", None, "")]),
         ("NHS North Yorkshire CCG will be formally established on 1 April 2020.", [("effective", None, "planned")]),
@@ -236,6 +254,9 @@ def test_digest_vote_against_and_no_grouping_from_other_stories() -> None:
         "Two GP practices in Leeds will merge their contracts from April. NHS Leeds CCG approved the request.",
         "NHS Sheffield CCG governing body discussed the flu vaccination programme for 2019/20.",
         "The council will merge its housing and planning departments.",
+        # A denial on a CCG's own FAQ page.
+        "Will NHS Bury CCG merge?\nWe have no plans to merge. NHS Bury CCG will keep working with its partners.",
+        "There are no plans to merge the CCGs in Lancashire at this time.",
     ],
 )
 def test_distractors_are_not_relevant(text: str) -> None:
@@ -389,3 +410,35 @@ def test_target_dates(sentence: str, target: str | None) -> None:
 
     assert _target_date(Sentence(sentence, 0, len(sentence)), find_dates(sentence)) == target
 
+
+
+def test_minutes_date_their_own_meeting_not_the_previous_one() -> None:
+    text = ("Minutes of the meeting held on Tuesday 16 July 2019\n"
+            "The minutes of the meeting of 18 June 2019 were agreed as a true record.\n"
+            "The Governing Body received a paper on the proposed merger of NHS Stafford and Surrounds CCG and NHS "
+            "Cannock Chase CCG.\n"
+            "RESOLVED: to submit an application to NHS England for the two CCGs to merge from 1 April 2020.")
+    result = extraction_to_json("m", extract(PageText(title="NHS Cannock Chase CCG Governing Body", text=text)))
+    assert [(g["members"], g["status"], g["target_date"]) for g in result["groupings"]] == [
+        (["05V", "04Y"], "applied", "2020-04-01")]
+    assert [(e["type"], e["date"]) for e in result["events"]] == [
+        ("proposal", None), ("governing_body_decision", "2019-07-16")]
+
+
+def test_committee_heading_dates_the_meeting() -> None:
+    text = "The committee heard that NHS Stafford and Surrounds CCG and NHS Cannock Chase CCG plan to merge."
+    result = extraction_to_json("c", extract(PageText(title="Health Scrutiny Committee – 16 July 2019", text=text)))
+    assert [(e["type"], e["date"]) for e in result["events"]] == [("meeting", "2019-07-16"), ("proposal", None)]
+
+
+def test_notes_to_editors_add_no_facts() -> None:
+    text = ("NHS Kent and Medway ICB and NHS Sussex ICB will share one chief executive and cluster from April, the "
+            "boards said today. The two boards will meet in public later this year to agree the details, and staff "
+            "have been told about the plans at briefing sessions held across both counties this month.\n"
+            "Notes to editors\n"
+            "NHS Kent and Medway ICB was established on 1 July 2022. CCGs were created in 2013.")
+    result = extraction_to_json("n", extract(PageText(title="ICBs to cluster", text=text,
+                                                      published=PartialDate("2025-06-20"))))
+    assert [(g["members"], g["status"], g["target_date"]) for g in result["groupings"]] == [
+        (["QKS", "QNX"], "proposed", "2026-04")]
+    assert all(e["type"] != "effective" for e in result["events"])
