@@ -60,6 +60,12 @@ EXPECTED_PAGES = {
         "/healthdigest/2018/derby-burton-trusts-merge.html",
         "/healthdigest/2019/gps-reject-merger-driven-by-nhs-england.html",
     ],
+    # Archive captures keep the original URL of the page; the capture URL is the final URL.
+    "sample-archive-ssot": [
+        "http://www.staffordshireccgs.nhs.uk/get-involved/consultations/future-of-commissioning",
+        "http://www.staffordshireccgs.nhs.uk/governing-body/meetings-in-common",
+        "http://www.staffordshireccgs.nhs.uk/news/2019/06/have-your-say-single-commissioning-organisation",
+    ],
 }
 
 
@@ -93,9 +99,10 @@ def test_first_crawl_fetches_exactly_the_expected_pages(web: SampleWeb, crawled:
     _paths, first, _ = crawled
     assert first.returncode == 0
     assert [feed.name for feed in first.feed_files] == [f"run1-{source_id}.jsonl" for source_id in [
-        "sample-staffordshire", "sample-coventry", "sample-ssotccgs", "sample-kentmedway", "sample-healthdigest"]]
+        "sample-staffordshire", "sample-coventry", "sample-ssotccgs", "sample-kentmedway", "sample-healthdigest",
+        "sample-archive-ssot"]]
     assert pages_by_source(feed_rows(first), web.base_url) == EXPECTED_PAGES
-    assert (first.pages, first.not_modified, first.errors) == (24, 0, 0)
+    assert (first.pages, first.not_modified, first.errors) == (27, 0, 1)  # one capture is gone (404)
 
 
 def test_raw_files_are_written_content_addressed(crawled: tuple) -> None:
@@ -109,7 +116,7 @@ def test_raw_files_are_written_content_addressed(crawled: tuple) -> None:
         assert hashlib.sha256(body).hexdigest() == row["sha256"]
         assert len(body) == row["size"]
     # the decision is reachable by two URLs with identical bytes: one raw file serves both
-    assert len(list(paths.raw_store.glob("*/*.gz"))) == len({row["sha256"] for row in rows}) == 23
+    assert len(list(paths.raw_store.glob("*/*.gz"))) == len({row["sha256"] for row in rows}) == 26
     assert first.bytes == sum(row["size"] for row in rows)
 
 
@@ -126,9 +133,9 @@ def test_feed_rows_carry_provenance_and_hints(web: SampleWeb, crawled: tuple) ->
 
 def test_second_crawl_revalidates_everything_and_downloads_nothing(web: SampleWeb, crawled: tuple) -> None:
     _, first, second = crawled
-    assert (second.pages, second.not_modified, second.bytes, second.errors) == (24, 24, 0, 0)
+    assert (second.pages, second.not_modified, second.bytes, second.errors) == (27, 27, 0, 1)
     assert pages_by_source(feed_rows(second), web.base_url) == EXPECTED_PAGES
-    assert {row["sha256"] for row in feed_rows(second)} == {row["sha256"] for row in feed_rows(first)}
+    assert {row.get("sha256") for row in feed_rows(second)} == {row.get("sha256") for row in feed_rows(first)}
     assert sum(1 for _, _, status in web.requests if status == 304) >= 24
 
 

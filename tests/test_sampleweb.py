@@ -161,8 +161,8 @@ def test_static_file_names_for_query_strings(path: str, query: dict[str, str], k
 
 def test_sample_sources_fill_in_the_base_url() -> None:
     sources = {source.id: source for source in sample_sources("http://127.0.0.1:8123")}
-    assert sorted(sources) == ["sample-coventry", "sample-healthdigest", "sample-kentmedway", "sample-ssotccgs",
-                               "sample-staffordshire"]
+    assert sorted(sources) == ["sample-archive-ssot", "sample-coventry", "sample-healthdigest", "sample-kentmedway",
+                               "sample-ssotccgs", "sample-staffordshire"]
     ssot = sources["sample-ssotccgs"]
     assert sources["sample-staffordshire"].start_urls == (
         "http://127.0.0.1:8123/staffordshire/mgSearch.aspx?SearchText=clinical+commissioning",
