@@ -91,7 +91,8 @@ NOT_CCG_BEFORE = {"hospital", "hospitals", "trust", "trusts", "council", "counci
                   "people", "population", "live", "lives", "living", "born", "near", "town", "city", "university"}
 SIBLING_CHARS = 300
 MERGER_AREAS_RE = re.compile(r" (?:mergers|merger|merging|merge|merges|merged) (?:in|across|covering|throughout) ")
-CCG_CONTEXT_CHARS = 300  # how far from a named CCG its unnamed partners may sit in the same sentence
+CCG_CONTEXT_CHARS = 300
+MERGER_YEARS = 2  # "mergers in Hampshire": the CCGs that merge within this many years of the date, or just did  # how far from a named CCG its unnamed partners may sit in the same sentence
 SENTENCE_END_RE = re.compile(r"[.!?]\s+(?=[A-Z\"“‘(])|\n\s*\n")
 WORD_RE = re.compile(r"[A-Za-z0-9]+|&")
 BRACKETED_CODE_RE = re.compile(r"\(\s*([0-9]{2}[A-Z]|[A-Z][0-9][A-Z][0-9][A-Z])\s*\)")
@@ -519,6 +520,22 @@ class _Linker:
                     self.linked.add(hit.start)
                     break
 
+    def _merging(self, codes: tuple[str, ...] | None) -> tuple[str, ...] | None:
+        """Of an area's CCGs, the ones in a merger near the date: those merging into one CCG within
+        MERGER_YEARS after it, or the CCGs that formed one within MERGER_YEARS before it."""
+        if not codes or self.on is None:
+            return None
+        register, on, window = self.index.register, self.on, dt.timedelta(days=365 * MERGER_YEARS)
+        merging: list[str] = []
+        for code in codes:
+            org = register.get(code)
+            successor = register.get(org.successor) if org.successor else None
+            if successor and successor.kind == OrgKind.CCG and on < successor.opened <= on + window:
+                merging.append(code)
+            elif org.opened <= on < org.opened + window:
+                merging += [before.code for before in register.predecessors(code)]
+        return tuple(sorted(set(merging))) if len(set(merging)) >= 2 else None
+
     def _sentence_between(self, first: int, second: int) -> bool:
         low, high = sorted((first, second))
         # one character past the later name, so the look-ahead for a capital can see it
@@ -578,6 +595,7 @@ class _Linker:
                 if area is None or self.suffix_follows(area.end):
                     break
                 codes = _resolve_key(area.key, None, self.on)
+                codes = self._merging(codes) or codes
                 if codes and len(codes) >= 2:
                     area_start, area_end = self.span(area.start, area.end)
                     self.mention(area.start, area.end, codes, OrgKind.CCG, area=self.text[area_start:area_end])

@@ -535,10 +535,17 @@ def test_icb_lists_sharing_a_plural_suffix(text: str, expected: list) -> None:
 
 # (text, date, [(area, codes)]) — groupings given only by their area or footprint.
 AREA_GROUPINGS = [
+    # the CCGs that merged (Portsmouth, in the same footprint, stayed out), before and after the day
     ("CCG mergers in Hampshire, the Black Country and north-west London were approved.", AUTUMN_2020,
-     [("Hampshire", ("10J", "10K", "10L", "10R", "10V", "10X", "11A")),
+     [("Hampshire", ("10J", "10K", "10L", "10V", "10X", "11A")),
       ("Black Country", ("05C", "05L", "05Y", "06A")),
       ("north-west London", ("07P", "07W", "07Y", "08C", "08E", "08G", "08Y", "09A"))]),
+    ("The CCG mergers in Hampshire and the Black Country took effect this month.", dt.date(2021, 4, 20),
+     [("Hampshire", ("10J", "10K", "10L", "10V", "10X", "11A")),
+      ("Black Country", ("05C", "05L", "05Y", "06A"))]),
+    # years before any merger there: every CCG of the footprint
+    ("Talk of CCG mergers in Hampshire grew.", dt.date(2017, 6, 1),
+     [("Hampshire", ("10J", "10K", "10L", "10R", "10V", "10X", "11A"))]),
     ("Clinical commissioning group mergers across north central London and south west London", SPRING_2019,
      [("north central London", ("07M", "07R", "07X", "08D", "08H")),
       ("south west London", ("07V", "08J", "08P", "08R", "08T", "08X"))]),
