@@ -61,7 +61,7 @@ PATTERNS: dict[EventType, re.Pattern[str]] = {
         re.IGNORECASE),
     EventType.DEFERRAL: re.compile(
         r"\b(?:deferr?(?:ed|al|ing)|postpone(?:d|ment|s)?|paused|put on hold|on hold|put back|pushed back|delayed|delay(?:ing)?"
-        r"|put on ice|halted|suspended|on pause|put on the back burner|kicked into the long grass|(?:will|would) now (?:take place|happen|go ahead) in|not before"
+        r"|put on ice|halted|suspended|on pause|put on the back burner|kicked into the long grass|(?:will|would) now (?:take place|happen|go ahead|merge|go live|launch|start|take effect) (?:in|on|from)|not before"
         r"|timetable (?:has )?slipped|slipped (?:back )?(?:to|until))\b",
         re.IGNORECASE),
     EventType.APPROVAL: re.compile(
@@ -177,7 +177,7 @@ _PATTERN_KEYS: dict[EventType, tuple[str, ...]] = {
     EventType.WITHDRAWAL: ("withdr", "drop", "abandon", "scrap", "ditch", "shelv", "called off", "ruled out", "pull", "axed", "binned",
                            "walked away", "decided", "not ", "no longer"),
     EventType.DEFERRAL: ("defer", "postpon", "pause", "hold", "put back", "pushed back", "delay", " ice", "long grass", "slipped",
-                         "halted", "suspended", "back burner",
+                         "halted", "suspended", "back burner", "now merge", "now go live", "now launch", "now start", "now take effect",
                          "now take place", "now happen", "now go ahead", "not before"),
     EventType.APPROVAL: ("approv", "authoris", "go-ahead", "green light", "sign-off", "signed off", "ministerial", "announcement",
                          "thumbs up",

@@ -68,6 +68,7 @@ _PREVIOUS_MINUTES = re.compile(r"\bminutes of (?:the )?(?:previous |last |earlie
 _BOILERPLATE = re.compile(r"^[ \t#*]*(?:notes? (?:to|for) (?:editors?|news ?desks?)|editor[’']?s notes?|about us|about (?:NHS|the) "
                           r"[^\n]{0,60}?(?:CCG|ICB|Integrated Care Board|Clinical Commissioning Group)s?|ends)[ \t]*:?[ \t]*$",
                           re.IGNORECASE | re.MULTILINE)
+_CLOSES = re.compile(r"\b(?:vot\w*|ballot|poll)\s+(?:\w+\s+)?(?:clos|end)\w*", re.IGNORECASE)
 _RESOLUTION = re.compile(r"\s*(?:it was\s+)?(?:resolved|agreed|decided)\b", re.IGNORECASE)
 _DECISION_TOLD = re.compile(r"^(?:The|This|That|Their|Its) (decision|vote|ballot|resolution)\b[^.]{0,40}?\b(?:taken|made|held|"
                             r"reached|agreed|passed)\b", re.IGNORECASE)
@@ -101,7 +102,11 @@ def _assign_dates(cues: list[Cue], sentence: Sentence, dates: list[DateMention],
     for mention, kind in usable:
         local = mention.start - sentence.start
         best, best_distance = None, None
+        setback_target = bool(re.search(r"\b(?:merge|merging|until|till|to|go live|launch|take effect)\s+(?:in\s+|on\s+|from\s+)?"
+                                        r"(?:the\s+)?$", sentence.text[max(0, local - 30):local], re.IGNORECASE))
         for number, cue in enumerate(cues):
+            if setback_target and cue.type in (EventType.DEFERRAL, EventType.WITHDRAWAL):
+                continue  # "put back until April 2021", "had hoped to merge in April 2020": the plan's dates, not the setback's
             takes_target = cue.type is EventType.EFFECTIVE or (cue.type is EventType.CONSULTATION_END)
             # "practices must vote by 13 September": a vote's closing day is its date.
             takes_deadline = takes_target or cue.type is EventType.MEMBER_VOTE
@@ -266,7 +271,8 @@ def _read_events(page: Reading, groupings: list[Grouping], kept: dict[int, int],
             r"\bmeeting\b|\bmet\b", before.text, re.IGNORECASE) else None
         if index and page.dates_in(page.sentences[index - 1]):
             last_dated = page.dates_in(page.sentences[index - 1])[-1].date.value
-        heading = index < 12 and (_MINUTES_HEADER.search(sentence.text) or (
+        row = bool(own_dates) and own_dates[0].start == sentence.start  # "04.03.2019 Governing body approves ..."
+        heading = index < 12 and not row and (_MINUTES_HEADER.search(sentence.text) or (
             index < 3 and len(sentence.text) < 160 and _MEETING_HEADING.search(sentence.text)))
         labelled = (_LABELLED_MEETING.match(sentence.text) or heading) and not _PREVIOUS_MINUTES.search(
             sentence.text) and [d for d in own_dates if d.date.precision == "day"]
@@ -348,6 +354,8 @@ def _read_events(page: Reading, groupings: list[Grouping], kept: dict[int, int],
             if cue.type is EventType.MEMBER_VOTE and council and not _GP_VOTERS.search(
                     " ".join(s.text for s in page.sentences[max(0, index - 2):index + 1])):
                 continue  # in council minutes "Members supported the proposal" are councillors, not GP members
+            if cue.type is EventType.MEMBER_VOTE and cue.outcome is Outcome.PENDING and row and _CLOSES.search(sentence.text):
+                cue = Cue(cue.type, cue.start, cue.end, cue.body, None, "date_only")  # a timeline row: the day voting closed
             if cue.flag == "date_only":
                 if date:
                     vote_dates.append((number, date))

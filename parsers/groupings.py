@@ -201,8 +201,13 @@ _ON_TOPIC = re.compile(r"merg|\bCCGs?\b|\bICBs?\b|commission|consult|engag|\bvot
 
 
 # Headings of page furniture after a story: what follows is not the story.
-_POSTPONED_TO = re.compile(r"\b(?:delay\w*|defer\w*|postpon\w*|put back|pushed back|moved back)\b[^.]{0,60}?\b(?:until|to|till)\s",
+_POSTPONED_TO = re.compile(r"\b(?:delay\w*|defer\w*|postpon\w*|put back|pushed back|moved back)\b[^.]{0,60}?\b(?:until|to|till)\s"
+                           r"|\b(?:will|would|is to|are to) now (?:formally )?(?:merge|take place|happen|go ahead|go live|launch|start"
+                           r"|take effect|be (?:established|created|formed))\s+(?:in|on|from)\s",
                            re.IGNORECASE)
+# "delayed by a year" with no new date: the target moves on by that much.
+_DELAYED_BY_YEAR = re.compile(r"\b(?:delay\w*|put back|pushed back|deferr?\w*|postpon\w*)\s+(?:by\s+)?(?:a|one|twelve months|12 months)"
+                              r"(?:\s+year)?\b", re.IGNORECASE)
 _JOINS_TOO = re.compile(r"\b(?:join(?:s|ed|ing)?|also|too|as well|along with|alongside)\b", re.IGNORECASE)
 _FURNITURE_HEADING = re.compile(r"^(?:comments?(?: \(\d+\))?|related (?:stories|articles|links|news)|read more|more news|"
                                 r"share this(?: page| article)?|notes to editors|follow us|most read|you may also like|"
@@ -527,6 +532,11 @@ def read_names_and_targets(page: Reading, drafts: list[Draft]) -> None:
             if later:
                 drafts[group].target, drafts[group].target_strength = later[0].date.value, 3
                 continue
+        if target is None and drafts[group].target and drafts[group].target_strength < 3 and _DELAYED_BY_YEAR.search(
+                sentence.text):
+            old = drafts[group].target
+            drafts[group].target, drafts[group].target_strength = f"{int(old[:4]) + 1:04d}{old[4:]}", 3
+            continue
         every = target is not None and len(drafts) > 1 and ALL_GROUPINGS.search(sentence.text) and not sentence_codes(
             page.mentions_in(sentence))
         strength = 2 if target is not None and _MERGER_TARGET.search(sentence.text) else 1

@@ -442,3 +442,16 @@ def test_notes_to_editors_add_no_facts() -> None:
     assert [(g["members"], g["status"], g["target_date"]) for g in result["groupings"]] == [
         (["QKS", "QNX"], "proposed", "2026-04")]
     assert all(e["type"] != "effective" for e in result["events"])
+
+
+def test_timeline_rows_and_a_delay_by_a_year() -> None:
+    text = ("Key dates\n"
+            "02.10.2018 Governing bodies of NHS Stafford and Surrounds CCG and NHS Cannock Chase CCG agree to explore a merger\n"
+            "30.09.2019 GP member vote closes\n"
+            "The merger has since been delayed by a year. The CCGs had hoped to merge in April 2020 but will now merge "
+            "in April 2021.")
+    result = extraction_to_json("t", extract(PageText(title="Towards one CCG", text=text,
+                                                      published=PartialDate("2019-11-01"))))
+    assert [(g["status"], g["target_date"]) for g in result["groupings"]] == [("deferred", "2021-04")]
+    # No meeting read off a dated row, no vote result from a row that only says when voting closed.
+    assert [(e["type"], e["date"]) for e in result["events"]] == [("proposal", "2018-10-02"), ("deferral", None)]
