@@ -259,6 +259,7 @@ class _Linker:
         self.last_group: tuple[str, ...] | None = None  # the CCGs the last resolved count referred to
         self.named: list[tuple[int, str]] = []  # (position in norm, code) of each CCG named by name
         self.linked: set[int] = set()  # starts (in norm) of the name hits already linked
+        self._named_at: list[int] = []  # positions of self.named, for bisecting
 
     # --- positions ---------------------------------------------------------------------------------------
     def original(self, position: int) -> int:
@@ -664,8 +665,12 @@ class _Linker:
 
     def _recently_named(self, start: int, count: int) -> tuple[str, ...] | None:
         """The CCGs named (by name) shortly before `start`, if there are exactly `count` of them."""
-        since = start - RECENT_NAMES_CHARS
-        codes = tuple(dict.fromkeys(code for at, code in self.named if since <= at < start))
+        named = self.named  # in text order: names are linked left to right
+        if len(self._named_at) != len(named):
+            self._named_at = [at for at, _ in named]
+        low = bisect.bisect_left(self._named_at, start - RECENT_NAMES_CHARS)
+        high = bisect.bisect_left(self._named_at, start)
+        codes = tuple(dict.fromkeys(code for _, code in named[low:high]))
         return tuple(sorted(codes)) if len(codes) == count and count >= 2 else None
 
     # --- abbreviations -----------------------------------------------------------------------------------
@@ -805,4 +810,4 @@ def link_organisations(text: str, on: dt.date | None) -> list[OrgMention]:
     linker.link_codes()
     linker.link_areas(hits)
     linker.link_abbreviations()
-    return sorted(linker.mentions, key=lambda mention: (mention.start, mention.end))
+    return sorted(linker.mentions, key=operator.attrgetter("start", "end"))
