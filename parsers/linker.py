@@ -22,8 +22,16 @@ name, so a document costs one pass whatever the size of the register; spans are 
 text. An area phrase is read, in order, as an STP/ICS footprint, as the CCGs that merged into a CCG of that
 name, as the CCGs whose names contain it, or as the CCGs that merged into CCGs whose names contain it; the
 first reading whose size fits the stated count wins.
-A bare place name is never a CCG: a name needs "NHS" before it or "CCG"/"Clinical Commissioning Group"
-after it (directly or at the end of a list that shares the suffix). Organisations are chosen by the
+A bare place name is a CCG only when the text says so: "NHS" before it, "CCG"/"Clinical Commissioning
+Group" after it (directly, possessively "Thanet's CCG", or at the end of a list that shares the suffix),
+CCG words just before a list ("the CCGs for A, B and C", "Member CCGs: A; B; C", "the CCG for Swale"), an
+ODS code in brackets ("Swale (10D)"), or a partner CCG (same successor or footprint; for a closed CCG, the
+CCG it merged into) named in the same sentence ("Slough CCG, along with Windsor, Ascot and Maidenhead") —
+and never when the next word makes it a council, town, building or provider ("Slough Borough Council",
+"the Slough area") or it follows "hospitals in", "patients in" and the like. Boards listed before one
+plural suffix ("the Norfolk and Waveney and Suffolk and North East Essex ICBs") are each linked; the
+register's own names segment the "and"s. "Mergers in Hampshire, the Black Country and north-west London"
+in text about CCGs gives each area's CCGs merging within two years of the date. Organisations are chosen by the
 document's date: a name of a CCG that did not exist yet is not linked, and with no date the most recent
 fitting state of the register is used.
 """
