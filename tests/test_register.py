@@ -253,3 +253,10 @@ def test_icb_changes_are_shipped() -> None:
     assert (norfolk.icb_codes, norfolk.effective, norfolk.status) == (
         ("QMM", "QJG"), dt.date(2026, 4, 1), "approved_boundary_change")
     assert sum(change.new_name is None for change in changes) == 5  # clusters
+
+
+def test_areas_that_are_not_footprints_list_their_ccgs() -> None:
+    register = load_register()
+    assert register.areas["Hertfordshire"] == ("06K", "06N")
+    # the footprint named after the county also held West Essex
+    assert [org.code for org in register.footprint_members("QM7", dt.date(2020, 1, 1))] == ["06K", "06N", "07H"]
