@@ -59,7 +59,8 @@ _GP_VOTERS = re.compile(r"\bGPs?\b|\bpractices?\b|\bmemberships?\b|\bLMC\b|\bCCG
                         r"(?:\w+ )?CCGs?\b|\bmember(?:s|ship)? (?:of|in|across) (?:the |each |both |all )?(?:\w+ )*?CCGs?\b",
                         re.IGNORECASE)
 # A heading naming the body that met: "Health Scrutiny Committee – 16 July 2019", "Governing Body, Tuesday 3 March 2020".
-_MEETING_HEADING = re.compile(r"\b(?:minutes|committee|board|governing bod(?:y|ies)|cabinet|panel|meeting|agenda)\b",
+_MEETING_HEADING = re.compile(r"^(?!.*\b(?:will|would|has|have|had|was|were|is|are|to)\b).*"
+                              r"\b(?:minutes|committee|(?<!care )board|governing bod(?:y|ies)|cabinet|panel|meeting|agenda)\b",
                               re.IGNORECASE)
 # Earlier minutes approved at this meeting name an earlier meeting, not this one.
 _PREVIOUS_MINUTES = re.compile(r"\bminutes of (?:the )?(?:previous |last |earlier )?meetings?\b.{0,60}?\b(?:were|was|be|are)\s+"
@@ -241,11 +242,13 @@ def _page_meeting_date(page: Reading) -> str | None:
     heading = " ".join(sentence.text for sentence in page.sentences[:4])
     if not _BOARD_PAPER.search(heading):
         return None
-    for sentence in page.sentences[:12]:
-        if _HELD_MEETING.search(sentence.text) or _LABELLED_MEETING.match(sentence.text):
-            days = [d for d in page.dates_in(sentence) if d.date.precision == "day"]
-            if days:
-                return days[0].date.value
+    for index, sentence in enumerate(page.sentences[:12]):
+        days = [d for d in page.dates_in(sentence) if d.date.precision == "day"]
+        if not days or _PREVIOUS_MINUTES.search(sentence.text) or days[0].start == sentence.start:
+            continue
+        if _HELD_MEETING.search(sentence.text) or _LABELLED_MEETING.match(sentence.text) or (
+                index < 3 and len(sentence.text) < 160 and _MEETING_HEADING.search(sentence.text)):
+            return days[0].date.value
     return None
 
 
@@ -363,7 +366,7 @@ def _read_events(page: Reading, groupings: list[Grouping], kept: dict[int, int],
             if cue.type is EventType.GOVERNING_BODY_DECISION and date is None and met_before:
                 # "At its meeting on 12 September the governing body considered the results. It agreed to apply."
                 date = met_before
-            if cue.type is EventType.GOVERNING_BODY_DECISION and date is None:
+            if cue.type is EventType.GOVERNING_BODY_DECISION and date is None and not cue.exploratory:
                 date = meeting_day
             vote = None
             outcome = cue.outcome

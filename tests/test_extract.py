@@ -455,3 +455,16 @@ def test_timeline_rows_and_a_delay_by_a_year() -> None:
     assert [(g["status"], g["target_date"]) for g in result["groupings"]] == [("deferred", "2021-04")]
     # No meeting read off a dated row, no vote result from a row that only says when voting closed.
     assert [(e["type"], e["date"]) for e in result["events"]] == [("proposal", "2018-10-02"), ("deferral", None)]
+
+
+def test_board_heading_dates_its_undated_decisions_but_a_news_line_is_no_heading() -> None:
+    minutes = ("The Governing Body considered the results of the engagement on merging NHS Stafford and Surrounds CCG "
+               "and NHS Cannock Chase CCG.\nThe Governing Body agreed to submit an application to NHS England.")
+    result = extraction_to_json("b", extract(PageText(title="NHS Cannock Chase CCG Governing Body – 3 September 2019",
+                                                      text=minutes)))
+    assert [(e["type"], e["date"]) for e in result["events"]] == [("governing_body_decision", "2019-09-03")]
+    assert result["groupings"][0]["status"] == "applied"
+    news = ("NHS North Central London Integrated Care Board and NHS North West London Integrated Care Board will "
+            "merge on 1 April 2026, the government has confirmed.")
+    result = extraction_to_json("n", extract(PageText(title="Two ICBs to merge", text=news)))
+    assert all(e["type"] != "meeting" for e in result["events"])
