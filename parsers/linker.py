@@ -41,7 +41,6 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import functools
-import itertools
 import operator
 import re
 from dataclasses import dataclass, field
@@ -277,7 +276,7 @@ class _Linker:
         character in place, so a position maps back by adding the spaces removed before it.
         """
         if self._runs is None:
-            self._runs = _space_runs(self.padded)
+            self._runs = _shrink_spaces(self.padded)[1]
         starts, removed = self._runs
         shrunk_before = bisect.bisect_left(starts, position)
         return position + (removed[shrunk_before - 1] if shrunk_before else 0) - 1
@@ -288,7 +287,7 @@ class _Linker:
 
     def mention(self, start: int, end: int, codes: tuple[str, ...], kind: OrgKind, **extra) -> None:
         if self._runs is None:
-            self._runs = _space_runs(self.padded)
+            self._runs = _shrink_spaces(self.padded)[1]
         starts, removed = self._runs
         # self.span, inlined (it runs for every mention): add back the spaces removed before each end
         shrunk = bisect.bisect_left(starts, start)
@@ -697,14 +696,24 @@ class _Linker:
                 self.mentions.append(OrgMention(match.start(), match.end(), abbreviation, source.codes, source.kind))
 
 
-def _space_runs(padded: str) -> tuple[list[int], list[int]]:
-    """For each run of 2+ spaces in `padded`: where it sits in norm (shrunk to one space), and the spaces
-    removed up to and including it."""
-    runs = [run.span() for run in MULTI_SPACE_RE.finditer(padded)]
-    removed = list(itertools.accumulate(end - start - 1 for start, end in runs))
-    # where each shrunk run sits in norm: its start less the spaces removed before it
-    starts = list(map(operator.sub, (start for start, _ in runs), [0, *removed[:-1]]))
-    return starts, removed
+def _shrink_spaces(padded: str) -> tuple[str, tuple[list[int], list[int]]]:
+    """`padded` with each run of 2+ spaces shrunk to one, and for each run where it sits in the result and the
+    spaces removed up to and including it (what `_Linker.original` maps positions back with).
+
+    One regex pass does both: a second pass over the runs would cost as much as the shrinking itself.
+    """
+    starts: list[int] = []
+    removed: list[int] = [0]
+
+    def shrink(run: re.Match) -> str:
+        start, end = run.span()
+        starts.append(start - removed[-1])  # where the shrunk run sits: less the spaces removed before it
+        removed.append(removed[-1] + end - start - 1)
+        return " "
+
+    norm = MULTI_SPACE_RE.sub(shrink, padded)
+    del removed[0]
+    return norm, (starts, removed)
 
 
 def _partners(org, other) -> bool:
@@ -808,11 +817,12 @@ def link_organisations(text: str, on: dt.date | None) -> list[OrgMention]:
     """Every CCG/ICB mention and area reference in `text`, resolved as of `on` (the document's date)."""
     index = _index()
     padded = f" {fold(text)} "
-    norm = MULTI_SPACE_RE.sub(" ", padded)
+    norm, runs = _shrink_spaces(padded)
     hits = _hits(index, norm)
     if not hits:
         return []
     linker = _Linker(index, text, on, padded, norm)
+    linker._runs = runs
     linker.link_names(hits)
     linker.link_siblings(hits)
     linker.link_codes()
