@@ -98,7 +98,7 @@ PATTERNS: dict[EventType, re.Pattern[str]] = {
         r"|\b(?:members?|practices|GPs|memberships?)\s+(?:[\w’'-]+,?\s+){0,16}?(?:have |has |had )?(?:all |both |each |also )?"
         r"(?:backed|rejected|supported|endorsed|approved|opposed|turned down|agreed|refused|thrown out|said no|said yes"
         r"|back|backs|reject|rejects|support|supports|oppose|opposes|endorse|endorses)\b"
-        r"|\bmotion\b.{0,60}?\b(?:carried|passed|approved|defeated|lost|fell|rejected)\b"
+        r"|\bmotion\b.{0,160}?\b(?:carried|passed|approved|defeated|lost|fell|rejected)\b"
         r"|\b(?:required|needed|necessary) (?:\d+% )?majority\b|\bmajority (?:required|needed)\b"
         r"|\b(?:failed to (?:secure|win|reach|achieve|get|gain)|fell short of|did not (?:secure|reach|achieve|get|gain))\s+"
         r"(?:the\s+)?(?:required\s+|necessary\s+|needed\s+)?(?:\d+(?:\.\d+)?\s*(?:%|per cent)|two-thirds|majority|threshold)"
@@ -238,7 +238,7 @@ ADVICE = Gated(re.compile(r"(?<!\bbe )(?<!\bbeen )(?<!\bbeing )(?<!\bwere )(?<!\
 # An option among others, or a step that "would require" something, is not yet a proposal.
 NOT_PROPOSED = Gated(re.compile(r"\b(?:one|a|another|an) (?:potential |possible )?option\b|\bwould (?:require|need|have to)\b"
                           r"|\bany (?:application|proposal)\b|\bno (?:final )?decisions?\b", re.IGNORECASE), ('option', 'would', 'any ', 'no '))
-VOTE_CLOSED = Gated(re.compile(r"\b(?:vot\w+|ballot\w*|poll)\s+(?:\w+\s+){0,12}?(?:closed|ended|took place|was held|were counted|"
+VOTE_CLOSED = Gated(re.compile(r"\b(?:vot\w+|ballot\w*|poll)\s+(?:\w+\s+){0,20}?(?:closed|ended|took place|was held|were counted|"
                          r"concluded|finished)\b|\b(?:were|was) balloted (?:during|in|on|between|over)\b|\b(?:received|announced|published|declared) the results? of the (?:\w+\s+){0,2}"
                          r"(?:votes?|ballots?)|\bresults? of the (?:\w+\s+){0,3}(?:votes?|ballots?)\b.{0,240}?\b(?:were|was|have been|has been)"
                          r" (?:published|announced|declared|received|confirmed)", re.IGNORECASE), ('vot', 'ballot', 'poll', 'result'))

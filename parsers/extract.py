@@ -121,6 +121,8 @@ def _assign_dates(cues: list[Cue], sentence: Sentence, dates: list[DateMention],
                 distance = local - cue.end  # "voted in favour in September": a date after its verb binds closest
             else:
                 distance = cue.start - (mention.end - sentence.start) + 15
+                if re.search(r"\band\b", sentence.text[mention.end - sentence.start:cue.start]):
+                    distance += 40  # "voted in favour in June and the CCGs applied": June is the vote's
             if clause_of(local) != clause_of(cue.start):
                 distance += 60  # a date in another clause belongs to that clause's step
             if best_distance is None or distance < best_distance:
@@ -338,6 +340,10 @@ def _read_events(page: Reading, groupings: list[Grouping], kept: dict[int, int],
             # "At a meeting in common on 13 June, the governing bodies agreed ...": the meeting dates the decision.
             cues = [c for c in cues if c.type is not EventType.MEETING]
             dates = _assign_dates(cues, sentence, own_dates, grouping.target_date)
+        met = [d for c, d in zip(cues, dates, strict=True) if c.type is EventType.MEETING and d]
+        if met:
+            # "Members backed the proposal at a meeting on 4 July": the meeting's day is the vote's.
+            dates = [met[0] if d is None and c.type is EventType.MEMBER_VOTE else d for c, d in zip(cues, dates, strict=True)]
         starts = [c for c in cues if c.type is EventType.CONSULTATION_START]
         ranged = [d for d in own_dates if d.range_end is not None]
         if starts and ranged and not any(c.type is EventType.CONSULTATION_END for c in cues):

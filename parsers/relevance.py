@@ -69,7 +69,8 @@ OTHER_MERGER = re.compile(
 )
 # "practice merger", "merger of the two trusts": the merging subject is not a commissioner.
 OTHER_SUBJECT = re.compile(
-    r"\b(?:trusts?|hospitals?|practices?|surgery|surgeries|councils?|authorities|companies|PCNs?)\s+(?:\w+\s+){0,2}"
+    r"\b(?:trusts?|hospitals?|practices?|surgery|surgeries|councils?|authorities|companies|PCNs?)\s+"
+    r"(?:(?!(?:on|about|over|for|to|voted?|backed|supported|in favour)\b)\w+\s+){0,2}"
     r"(?:merg|amalgamat|to combine|combin)\w*"
     r"|\b(?:merg|amalgamat)\w*\s+(?:of|between|with)\s+(?:the\s+)?(?:\w+\s+){0,4}"
     r"(?:trusts?|hospitals?|practices|surgeries|councils|authorities|companies|PCNs?)\b",

@@ -104,6 +104,8 @@ def cues(sentence: str) -> list[tuple[str, str | None, str]]:
         ("The proposal failed to secure the required 70% support among practices.", [("member_vote", "against", "")]),
         ("A ballot of member practices is planned for October.", [("member_vote", "pending", "")]),
         ("Practices were balloted in May; 81% supported the merger.", [("member_vote", "for", "")]),
+        ("At the annual general meeting the motion to merge NHS Stafford and Surrounds CCG and NHS Cannock Chase CCG was carried.",
+         [("member_vote", "for", ""), ("meeting", None, "")]),
         # Effective dates: a fact when past, a plan when announced ahead.
         ("NHS Lincolnshire CCG was established on 1 April 2020.", [("effective", None, "")]),
         ("NHS North Yorkshire CCG will be formally established on 1 April 2020.", [("effective", None, "planned")]),
@@ -375,6 +377,8 @@ def test_a_deferral_moves_the_target() -> None:
          ["2019-10-18", "2020-04-01"]),
         (("Member practices voted in favour in September 2020, and the governing bodies submitted the application in "
          "October 2020."), ["2020-10", "2020-09"]),
+        ("GP members voted in favour of the merger in June 2019 and the CCGs applied to NHS England on 30 September 2019.",
+         ["2019-09-30", "2019-06"]),
     ],
 )
 def test_each_step_gets_its_own_date(sentence: str, expected: list[str]) -> None:
@@ -468,3 +472,14 @@ def test_board_heading_dates_its_undated_decisions_but_a_news_line_is_no_heading
             "merge on 1 April 2026, the government has confirmed.")
     result = extraction_to_json("n", extract(PageText(title="Two ICBs to merge", text=news)))
     assert all(e["type"] != "meeting" for e in result["events"])
+
+
+def test_a_meeting_dates_the_vote_taken_at_it() -> None:
+    text = "Members backed the proposal to merge NHS Stafford and Surrounds CCG and NHS Cannock Chase CCG at a meeting on 4 July."
+    result = extraction_to_json("v", extract(PageText(title="", text=text, published=PartialDate("2019-07-10"))))
+    assert [(e["type"], e["outcome"], e["date"]) for e in result["events"]] == [
+        ("member_vote", "for", "2019-07-04"), ("meeting", None, "2019-07-04")]
+    closed = ("The ballot of member practices on merging NHS Stafford and Surrounds CCG and NHS Cannock Chase CCG closed "
+              "on 28 June. More than 80 per cent of practices were in favour.")
+    result = extraction_to_json("c", extract(PageText(title="", text=closed, published=PartialDate("2019-07-10"))))
+    assert [(e["type"], e["outcome"], e["date"]) for e in result["events"]] == [("member_vote", "for", "2019-06-28")]
