@@ -49,6 +49,8 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("dmy", re.compile(rf"\b{WEEKDAY}?(?P<d>[0-3]?\d){ORD}\s+(?:of\s+)?{_M.format('m')}(?:,?\s+(?P<y>{YEAR}))?\b")),
     # June 20, 2019 / June 20 (not "June 2019", which is month precision)
     ("mdy", re.compile(rf"\b{WEEKDAY}?{_M.format('m')}\s+(?P<d>[0-3]?\d){ORD}(?!\d)(?:,?\s+(?P<y>{YEAR}))?\b")),
+    # "May–July 2019" at the start of a line: the first month of a span, its year borrowed from the second.
+    ("month", re.compile(rf"\b{_M.format('m')}(?=\s*(?:[-–—]|to|until|till)\s*{MONTH}\b)")),
     ("my", re.compile(rf"\b{_M.format('m')},?\s+(?P<y>{YEAR})\b")),
     # Relative month expressions: "next April", "April next year", "last April", "this April".
     ("rel_month", re.compile(rf"\b(?P<rel>next|last|this|coming)\s+{_M.format('m')}\b")),

@@ -35,7 +35,7 @@ QUESTION = re.compile(r"\?\s*$")
 FUTURE = Gated(re.compile(r"\b(?:will|shall|is to|are to|is due to|are due to|to be (?:held|taken|put)|is being asked|are being asked"
                     r"|are invited|is scheduled|are scheduled|next month|next week|later this)\b", re.IGNORECASE), ('will', 'shall', 'is to', 'are to', 'due to', 'to be ', 'being asked', 'invited', 'scheduled', 'next month', 'next week', 'later this'))
 
-NHSE = (r"(?:NHS England(?: and NHS Improvement| and Improvement)?|NHSE(?:/I|&I)?|NHS E/I|the regulator"
+NHSE = (r"(?:NHS England(?: and NHS Improvement| and Improvement)?|NHSE(?:/I|&I)?|NHS E/I|the regulators?|[Rr]egulators"
         r"|the Secretary of State(?: for Health(?: and Social Care)?)?"
         r"|DHSC|the Department of Health(?: and Social Care)?|(?:the )?(?:health )?ministers?|the national (?:team|body)"
         r"|the government|government)")
@@ -54,14 +54,14 @@ PATTERNS: dict[EventType, re.Pattern[str]] = {
         re.IGNORECASE),
     EventType.WITHDRAWAL: re.compile(
         r"\b(?:withdr[ae]w[n]?|withdrawing|dropped|abandon(?:ed|s|ing)?|scrapped|ditched|shelved|called off|ruled out|axed|binned"
-        r"|(?:will|would) not (?:now )?(?:be )?going ahead"
+        r"|(?:will|would) not (?:now )?(?:be )?going ahead|(?:agreed|decided|voted|resolved) to (?:withdraw|abandon|drop|scrap|stop)"
         r"|pulled out|pull out|walked away|decided (?:not|against) (?:to )?(?:proceed|pursu|go(?:ing)? ahead|merg)\w*"
         r"|(?:will|would) (?:now )?not (?:now )?(?:proceed|go ahead|be pursued|pursue|happen|take place)|no longer (?:be )?(?:proceed|pursu|go(?:ing)? ahead|plan)\w*"
         r"|not (?:be )?(?:proceeding|going ahead)|(?:plans|proposals?|merger) (?:has|have) been (?:dropped|abandoned|scrapped))\b",
         re.IGNORECASE),
     EventType.DEFERRAL: re.compile(
         r"\b(?:deferr?(?:ed|al|ing)|postpone(?:d|ment|s)?|paused|put on hold|on hold|put back|pushed back|delayed|delay(?:ing)?"
-        r"|put on ice|halted|suspended|on pause|put on the back burner|kicked into the long grass|(?:will|would) now (?:take place|happen|go ahead|merge|go live|launch|start|take effect) (?:in|on|from)|not before"
+        r"|(?:agreed|decided|voted|resolved) to (?:pause|defer|postpone|delay|put back|halt)|put on ice|halted|suspended|on pause|put on the back burner|kicked into the long grass|(?:will|would) now (?:take place|happen|go ahead|merge|go live|launch|start|take effect) (?:in|on|from)|not before"
         r"|timetable (?:has )?slipped|slipped (?:back )?(?:to|until))\b",
         re.IGNORECASE),
     EventType.APPROVAL: re.compile(
@@ -80,7 +80,7 @@ PATTERNS: dict[EventType, re.Pattern[str]] = {
         rf"|\b(?:application|merger|bid|proposal|plans?|request)\w*\s+(?:[\w’'-]+\s+){{0,12}}?(?:was|were|has been|have been|had been)\s+"
         rf"(?:formally |conditionally |officially |now )?(?:approved|authorised|given the go-ahead|given the green light|agreed|signed off)"
         rf"(?:\s+by\s+{NHSE})?"
-        rf"|\b(?:approved|authorised) by {NHSE}|\bgreen light (?:from|by) {NHSE}|\b{NHSE} approval (?:was|has been) (?:given|granted|received)"
+        rf"|\b(?:approved|authorised|ratified|signed off|sanctioned) by {NHSE}|\bgreen light (?:from|by) {NHSE}|\b{NHSE} approval (?:was|has been) (?:given|granted|received)"
         rf"|\b(?:approval|authorisation|go-ahead)\s+(?:\w+\s+){{0,3}}(?:was|has been|had been)\s+(?:formally\s+)?(?:confirmed|given|granted|received)"
         rf"|^(?:[\w-]+\s+){{0,2}}(?:go-ahead|green light|approval|approved)\s+(?:for|to)\b"
         rf"|\b(?:set out|announced|confirmed|approved|agreed) in a (?:written )?ministerial statement"
@@ -112,7 +112,8 @@ PATTERNS: dict[EventType, re.Pattern[str]] = {
         r",?\s+(?:(?!that\b)[\w’'-]+,?\s+){0,24}?"
         r"(?:have |has |had )?(?:unanimously |formally |each |all |now )?(?:agreed|approved|voted|decided|supported|endorsed|ratified|"
         r"rejected|resolved|recommended|backed|signed off|made a recommendation|gave (?:their|its) (?:support|approval|backing)"
-        r"|approves|agrees|supports|endorses|ratifies)\b"
+        r"|approves|agrees|supports|endorses|ratifies|(?<=bodies )(?:agree|approve|decide|vote|back|support|endorse)"
+        r"|(?<=boards )(?:agree|approve|decide|vote|back|support|endorse))\b"
         r"|^\s*(?:it was\s+)?(?-i:RESOLVED|AGREED|DECIDED|Resolved|Agreed)\b\s*(?:[:–—-]|that\b|to\b)"
         r"|\bit was (?:resolved|agreed|decided) (?:that|to)\b"
         r"|\b(?:approved|agreed|endorsed|ratified|supported|backed|rejected) by (?:the |their |its |each |both |all )?(?:\w+ )?"
@@ -174,7 +175,7 @@ PATTERNS: dict[EventType, re.Pattern[str]] = {
 _PATTERN_KEYS: dict[EventType, tuple[str, ...]] = {
     EventType.REJECTION: ("reject", "turned down", "refus", "declin", "block", "veto", "did not", "not approved", "unsuccessful",
                           "not be ", "not supported", "not been supported", "not agreed", "turns down"),
-    EventType.WITHDRAWAL: ("withdr", "drop", "abandon", "scrap", "ditch", "shelv", "called off", "ruled out", "pull", "axed", "binned",
+    EventType.WITHDRAWAL: ("withdr", "stop", "drop", "abandon", "scrap", "ditch", "shelv", "called off", "ruled out", "pull", "axed", "binned",
                            "walked away", "decided", "not ", "no longer"),
     EventType.DEFERRAL: ("defer", "postpon", "pause", "hold", "put back", "pushed back", "delay", " ice", "long grass", "slipped",
                          "halted", "suspended", "back burner", "now merge", "now go live", "now launch", "now start", "now take effect",
@@ -190,7 +191,8 @@ _PATTERN_KEYS: dict[EventType, tuple[str, ...]] = {
                             "%", "in favour", "against"),
     EventType.GOVERNING_BODY_DECISION: ("agreed", "approved", "voted", "decided", "supported", "endorsed", "ratified",
                                         "rejected", "resolved", "recommend", "backed", "signed off", "gave", "approves",
-                                        "agrees", "supports", "endorses", "ratifies"),
+                                        "agrees", "supports", "endorses", "ratifies", "agree", "approve", "decide", "vote",
+                                        "back", "support", "endorse"),
     EventType.CONSULTATION_START: ("consult", "engag", "survey", "questionnaire", "listening", "hear", "have your say", "seek", "views",
                                    "feedback"),
     EventType.CONSULTATION_END: ("consult", "engagement", "survey", "questionnaire"),

@@ -58,6 +58,8 @@ def found(text: str, page: PartialDate | None = None) -> list[tuple[str, str | N
         ("the new body starts on April 1 next year", JUNE_13_2019, [("2020-04-01", None)]),
         ("from 2 September to 14 October", JUNE_13_2019, [("2019-09-02", "2019-10-14")]),
         ("2 September – 14 October 2019", None, [("2019-09-02", "2019-10-14")]),
+        ("May–July 2019: public engagement", None, [("2019-05", "2019-07")]),
+        ("October to December 2020 consultation", None, [("2020-10", "2020-12")]),
         # Weekdays near the page date (13 June 2019 was a Thursday): back in a report, forward in a plan.
         ("Voting closed on Monday", JUNE_13_2019, [("2019-06-10", None)]),
         ("last Thursday the boards met", JUNE_13_2019, [("2019-06-06", None)]),

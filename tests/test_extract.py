@@ -106,6 +106,11 @@ def cues(sentence: str) -> list[tuple[str, str | None, str]]:
         ("Practices were balloted in May; 81% supported the merger.", [("member_vote", "for", "")]),
         ("At the annual general meeting the motion to merge NHS Stafford and Surrounds CCG and NHS Cannock Chase CCG was carried.",
          [("member_vote", "for", ""), ("meeting", None, "")]),
+        ("Regulators have signed off the merger of the four CCGs.", [("approval", "for", "")]),
+        ("The merger of the two CCGs was ratified by NHS England.", [("approval", "for", "")]),
+        ("The CCGs have agreed to pause the merger while the pandemic lasts.", [("deferral", None, "")]),
+        ("The governing bodies voted to abandon the merger.", [("withdrawal", None, "")]),
+        ("March 2019: governing bodies agree to consult on a single CCG", [("governing_body_decision", "for", "")]),
         # Effective dates: a fact when past, a plan when announced ahead.
         ("NHS Lincolnshire CCG was established on 1 April 2020.", [("effective", None, "")]),
         ("NHS North Yorkshire CCG will be formally established on 1 April 2020.", [("effective", None, "planned")]),
