@@ -234,12 +234,27 @@ def _new_topic(text: str) -> bool:
     return sum(1 for word in words if word[:1].islower()) >= 2 or bool(numbered)
 
 
+_WITH_PARTNER = re.compile(r"\b(?:merg\w*|cluster\w*|combin\w*|join\w*|amalgamat\w*|partner\w*)\s+(?:together\s+)?with\b",
+                           re.IGNORECASE)
+
+
+def _home_organisation(page: Reading) -> str | None:
+    """The CCG or ICB whose page this is: the one organisation its heading (first two lines) names."""
+    for sentence in page.sentences[:2]:
+        own = [m for m in page.mentions_in(sentence) if not m.area and len(m.codes) == 1
+               and m.kind in (OrgKind.CCG, OrgKind.ICB)]
+        if own:
+            return own[0].codes[0] if len({m.codes[0] for m in own}) == 1 else None
+    return None
+
+
 def read_groupings(page: Reading) -> list[Draft]:
     """Find the groupings: member sets named in merger sentences, and which grouping each sentence is about."""
     drafts: list[Draft] = []
     last_merger = -10
     current: int | None = None
     title_is_merger = page.merger[0]
+    home = _home_organisation(page)
     for index, sentence in enumerate(page.sentences):
         if page.merger[index]:
             last_merger = index
@@ -263,6 +278,9 @@ def read_groupings(page: Reading) -> list[Draft]:
             continue
         own = page.mentions_in(sentence)
         codes = sentence_codes(own)
+        if home and len(codes) == 1 and home not in codes and page.merger[index] and _WITH_PARTNER.search(sentence.text):
+            # On an ICB's or CCG's own page, "the proposal to cluster with NHS Norfolk and Waveney ICB" pairs it with us.
+            codes = (home, *codes)
         loose = sentence_codes(own, loose=True)
         stated = _stated_count(sentence.text)
         is_list_item = bool(index and page.sentences[index - 1].text.endswith(":") or item)

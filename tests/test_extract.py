@@ -488,3 +488,13 @@ def test_a_meeting_dates_the_vote_taken_at_it() -> None:
               "on 28 June. More than 80 per cent of practices were in favour.")
     result = extraction_to_json("c", extract(PageText(title="", text=closed, published=PartialDate("2019-07-10"))))
     assert [(e["type"], e["outcome"], e["date"]) for e in result["events"]] == [("member_vote", "for", "2019-06-28")]
+
+
+def test_own_page_pairs_its_organisation_with_the_partner_named() -> None:
+    text = ("Minutes of the meeting held in public on Tuesday 15 July 2025\n"
+            "Minutes of the previous meeting held on 20 May 2025 were approved.\n"
+            "Item 5: Clustering\n"
+            "The Board approved the proposal to form a cluster with NHS Norfolk and Waveney ICB from 1 October 2025.")
+    result = extraction_to_json("o", extract(PageText(title="NHS Suffolk and North East Essex ICB Board", text=text)))
+    assert [(g["members"], g["target_date"]) for g in result["groupings"]] == [(["QJG", "QMM"], "2025-10-01")]
+    assert [(e["type"], e["date"]) for e in result["events"]] == [("governing_body_decision", "2025-07-15")]
