@@ -99,7 +99,9 @@ PATTERNS: dict[EventType, re.Pattern[str]] = {
         r"(?:backed|rejected|supported|endorsed|approved|opposed|turned down|agreed|refused|thrown out|said no|said yes"
         r"|back|backs|reject|rejects|support|supports|oppose|opposes|endorse|endorses)\b"
         r"|\bmotion\b.{0,160}?\b(?:carried|passed|approved|defeated|lost|fell|rejected)\b"
-        r"|\b(?:required|needed|necessary) (?:\d+% )?majority\b|\bmajority (?:required|needed)\b"
+        r"|\b(?:required|needed|necessary) (?:\d+% |two-thirds |three-quarters |\w+ )?majority\b|\bmajority (?:required|needed)\b"
+        r"|\b(?:approved|backed|supported|endorsed|rejected|opposed) by (?:the |their |its |all |both )?(?:\w+ )?"
+        r"(?:member practices|GP members|practices|GPs|members|membership)\b"
         r"|\b(?:failed to (?:secure|win|reach|achieve|get|gain)|fell short of|did not (?:secure|reach|achieve|get|gain))\s+"
         r"(?:the\s+)?(?:required\s+|necessary\s+|needed\s+)?(?:\d+(?:\.\d+)?\s*(?:%|per cent)|two-thirds|majority|threshold)"
         r"|\b(?:per cent|percent|%)\s+(?:of\s+(?:\w+\s+){0,3})?(?:in favour|against|for|backed|supported|opposed)\b"
@@ -215,14 +217,15 @@ AGAINST = Gated(re.compile(
     r"\b(?:against|reject\w*|turned down|voted down|oppos\w+|refus\w+|did not (?:support|back|approve|agree)|not support\w*"
     r"|failed to (?:win|secure|reach|achieve|get)|fell short|no vote|said no|threw out|thrown out|blocked"
     r"|did not (?:achieve|reach|get|secure|receive|obtain|win)|not (?:achieve|reach|secure) the required"
-    r"|tied|not carried|was lost|were lost|defeated|did not pass|not passed|short of|fell|rejects?|opposes?)\b",
+    r"|tied|not carried|was lost|were lost|defeated|did not pass|not passed|short of|fell|rejects?|opposes?|voted no|voting no"
+    r"|not (?:been )?(?:reached|achieved|met|secured))\b",
     re.IGNORECASE), ('against', 'reject', 'turned down', 'voted down', 'oppos', 'refus', 'did not', 'not support', 'failed', 'fell short', 'no vote', 'said no', 'threw out', 'thrown out', 'blocked', 'tied', 'not carried', 'lost', 'defeated', 'not pass', 'short of',
-                     'fell'))
+                     'fell', 'voted no', 'voting no', 'reached', 'achieved', ' met', 'secured'))
 FOR = Gated(re.compile(
     r"\b(?:in favour|for the|voted for|voted to|backed|support(?:ed|s)?|approv\w+|endors\w+|agreed|ratified|unanimous\w*|said yes"
-    r"|go-ahead|green light|yes vote|voted in support|carried|passed|backs?|supports|endorses)\b",
+    r"|go-ahead|green light|yes vote|voted in support|carried|passed|backs?|supports|endorses|voted yes|voting yes)\b",
     re.IGNORECASE), ('favour', 'for the', 'voted', 'back', 'support', 'approv', 'endors', 'agreed', 'ratified', 'unanimous',
-                     'said yes', 'go-ahead', 'green light', 'yes vote', 'carried', 'passed'))
+                     'said yes', 'go-ahead', 'green light', 'yes vote', 'carried', 'passed', 'voted yes', 'voting yes'))
 PENDING = Gated(re.compile(
     r"\b(?:will (?:be )?(?:vote|ballot|decide|consider|poll)\w*|(?:is|are) (?:due|set|expected|scheduled) to (?:vote|decide|be)"
     r"|(?:is|are) being (?:asked|balloted|polled)|to be (?:balloted|polled|asked)|vote (?:is|was) due|(?:ballot|vote|voting|poll) "
@@ -230,7 +233,8 @@ PENDING = Gated(re.compile(
     r"|(?:result|outcome)s? (?:of the (?:vote|ballot) )?(?:is|are|will be) (?:due|expected|announced)"
     r"|(?:will|are to|are going to|is to) (?:shortly |then |now |soon )?(?:be )?(?:asked|invited|given the chance) to vote"
     r"|(?:votes?|ballots?|polls?)(?: of (?:\w+ ){0,3}?\w+)? (?:is |are |was |were )?(?:expected|planned|scheduled|proposed|due)|(?:will|to) (?:shortly |soon )?receive (?:their |the )?ballot"
-    r"|(?:voting|ballot|poll) (?:closes|opens|will close|will open)|votes? (?:will|is due to) (?:be held|take place|close))\b",
+    r"|(?:voting|ballot|poll) (?:closes|opens|will close|will open)"
+    r"|(?:votes?|ballots?|polls?)(?: of (?:\w+ ){0,3}?\w+)? (?:will|is due to|is to|is set to|are due to) (?:be held|take place|close|open|run))\b",
     re.IGNORECASE), ('will', 'due', 'set to', 'expected', 'scheduled', 'being', 'to be', 'ballot', 'vot', 'poll', 'result', 'outcome', 'asked', 'invited', 'receive'))
 
 VOTE_VERB = re.compile(r"\b(?:voted|balloted|backed|rejected|supported|opposed)\b", re.IGNORECASE)

@@ -111,6 +111,11 @@ def cues(sentence: str) -> list[tuple[str, str | None, str]]:
         ("The CCGs have agreed to pause the merger while the pandemic lasts.", [("deferral", None, "")]),
         ("The governing bodies voted to abandon the merger.", [("withdrawal", None, "")]),
         ("March 2019: governing bodies agree to consult on a single CCG", [("governing_body_decision", "for", "")]),
+        ("Four in five practices voted yes to the merger.", [("member_vote", "for", "")]),
+        ("Practices voted no to a single CCG.", [("member_vote", "against", "")]),
+        ("A ballot of member practices will take place in October.", [("member_vote", "pending", "")]),
+        ("The constitutional change was approved by member practices.", [("member_vote", "for", "")]),
+        ("The required two-thirds majority was not reached in Wolverhampton.", [("member_vote", "against", "")]),
         # Effective dates: a fact when past, a plan when announced ahead.
         ("NHS Lincolnshire CCG was established on 1 April 2020.", [("effective", None, "")]),
         ("NHS North Yorkshire CCG will be formally established on 1 April 2020.", [("effective", None, "planned")]),
