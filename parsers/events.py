@@ -244,6 +244,8 @@ ADVICE = Gated(re.compile(r"(?<!\bbe )(?<!\bbeen )(?<!\bbeing )(?<!\bwere )(?<!\
 # An option among others, or a step that "would require" something, is not yet a proposal.
 NOT_PROPOSED = Gated(re.compile(r"\b(?:one|a|another|an) (?:potential |possible )?option\b|\bwould (?:require|need|have to)\b"
                           r"|\bany (?:application|proposal)\b|\bno (?:final )?decisions?\b", re.IGNORECASE), ('option', 'would', 'any ', 'no '))
+RESULT_TOLD = re.compile(r"(?:The|Its|Their) (?:final )?results? (?:was|were) (?:announced|declared|published|confirmed|revealed)\b",
+                         re.IGNORECASE)
 VOTE_CLOSED = Gated(re.compile(r"\b(?:vot\w+|ballot\w*|poll)\s+(?:\w+\s+){0,20}?(?:closed|ended|took place|was held|were counted|"
                          r"concluded|finished)\b|\b(?:were|was) balloted (?:during|in|on|between|over)\b|\b(?:received|announced|published|declared) the results? of the (?:\w+\s+){0,2}"
                          r"(?:votes?|ballots?)|\bresults? of the (?:\w+\s+){0,3}(?:votes?|ballots?)\b.{0,240}?\b(?:were|was|have been|has been)"
@@ -371,6 +373,9 @@ def classify(sentence: str) -> list[Cue]:
     found = {kind: match for kind, match in found.items() if match}
     planned = PLANNED_EFFECTIVE.search(sentence)
     if not found and not planned:
+        if RESULT_TOLD.match(sentence):
+            # "The result was announced yesterday": the day of the vote the page has just told.
+            return [Cue(EventType.MEMBER_VOTE, 0, len(sentence), Body.GP_MEMBERS, None, "date_only")]
         return []
     spans = clauses(sentence)
     whole = _mood(sentence)

@@ -396,7 +396,9 @@ def _read_events(page: Reading, groupings: list[Grouping], kept: dict[int, int],
                 events.append(event)
     _date_votes(events, vote_dates)
     for grouping_number, kind, date in decision_dates:
-        undated = [e for e in events if e.grouping == grouping_number and e.type is kind and e.date is None]
+        kinds = (kind,) if kind is EventType.MEMBER_VOTE else _DECISIONS
+        # "The decision was made at a meeting of the regional panel in March": the last undated decision of any kind.
+        undated = [e for e in events if e.grouping == grouping_number and e.type in kinds and e.date is None]
         if undated:
             undated[-1].date = date
     events = _deduplicate(events, hints)

@@ -22,7 +22,7 @@ FOLLOW_UP_WINDOW = 10  # ... and how far a sentence naming the merger's machiner
 _FOLLOW_UP = re.compile(r"\bNHS England\b|\bNHSE\b|\bapplication\b|\bthe (?:new|merged|single) (?:CCG|ICB|organisation)\b"
                         r"|\b(?:CCG|ICB)s?\b|\bgoverning bod|\bmember practices\b|\bconsultation\b|\bministerial\b"
                         r"|\bvot(?:e|ed|es|ing)\b|\bballot|\bin favour\b|\bpractices\b|\bsurvey\b|\bquestionnaire\b"
-                        r"|\bhave your say\b|\bpublic meeting")
+                        r"|\bhave your say\b|\bpublic meeting|\b[Ee]ngagement\b")
 _NUMBER = "|".join(w for w in NUMBER_WORDS if w not in ("no", "none", "zero", "one", "a hundred"))
 _COUNT = re.compile(
     rf"(?P<lead>\b(?:with|and|plus|other|another)\s+(?:the\s+)?)?\b(?P<n>\d{{1,2}}|(?i:{_NUMBER}))(?:[- ]way)?\s+"

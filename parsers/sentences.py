@@ -34,6 +34,8 @@ def _split_line(line: str, offset: int) -> list[Sentence]:
         # "Dr. Smith", "e.g. the", "1.1. million": not the end of a sentence.
         if token in _ABBREVIATIONS or (len(token) == 1 and token.isalpha() and line[stop.start()] == "."):
             continue
+        if begin == 0 and re.fullmatch(r"\s*\(?\d{1,2}(?:\.\d{1,2})*[.)]?\s*", line[:stop.start() + 1]):
+            continue  # "1. Purpose", "2.3. Background": a numbered heading, not a sentence ending in a number
         end = stop.end()
         piece = line[begin:end].strip()
         if piece:

@@ -503,3 +503,23 @@ def test_own_page_pairs_its_organisation_with_the_partner_named() -> None:
     result = extraction_to_json("o", extract(PageText(title="NHS Suffolk and North East Essex ICB Board", text=text)))
     assert [(g["members"], g["target_date"]) for g in result["groupings"]] == [(["QJG", "QMM"], "2025-10-01")]
     assert [(e["type"], e["date"]) for e in result["events"]] == [("governing_body_decision", "2025-07-15")]
+
+
+def test_result_announced_and_decision_made_date_the_steps_told_before() -> None:
+    lmc = ("The LMC notes that GP practices in NHS Wolverhampton CCG have voted against the proposed merger with NHS "
+           "Dudley CCG, NHS Sandwell and West Birmingham CCG and NHS Walsall CCG.\nThe result was announced yesterday.")
+    result = extraction_to_json("l", extract(PageText(title="LMC statement", text=lmc, published=PartialDate("2020-07-11"))))
+    assert [(e["type"], e["outcome"], e["date"]) for e in result["events"]] == [("member_vote", "against", "2020-07-10")]
+    news = ("NHS England has rejected an application from NHS Herts Valleys CCG and NHS East and North Hertfordshire CCG "
+            "to merge.\nThe decision was made at a meeting of the regional panel in March.")
+    result = extraction_to_json("h", extract(PageText(title="Merger blocked", text=news, published=PartialDate("2020-04-02"))))
+    assert [(e["type"], e["date"]) for e in result["events"]] == [("rejection", "2020-03")]
+
+
+def test_numbered_headings_do_not_break_the_story() -> None:
+    text = ("Subject: Proposed merger of NHS Herts Valleys CCG and NHS East and North Hertfordshire CCG\n"
+            "1. Purpose\nTo update the panel on the proposal to create a single CCG for Hertfordshire.\n"
+            "2. Background\nThe CCGs have met staff.\nEngagement will run from 1 April to 31 May 2019.")
+    result = extraction_to_json("s", extract(PageText(title="Report to the Health Scrutiny Panel", text=text)))
+    assert [(e["type"], e["date"]) for e in result["events"] if e["date"]] == [
+        ("consultation_start", "2019-04-01"), ("consultation_end", "2019-05-31")]
