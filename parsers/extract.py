@@ -365,6 +365,9 @@ def _read_events(page: Reading, groupings: list[Grouping], kept: dict[int, int],
                 continue  # in council minutes "Members supported the proposal" are councillors, not GP members
             if cue.type is EventType.MEMBER_VOTE and cue.outcome is Outcome.PENDING and row and _CLOSES.search(sentence.text):
                 cue = Cue(cue.type, cue.start, cue.end, cue.body, None, "date_only")  # a timeline row: the day voting closed
+            if cue.type is EventType.EFFECTIVE and cue.flag != "planned" and _founding_of_member(
+                    page.mentions_in(sentence), sentence, cue, grouping):
+                continue  # "NHS Sussex ICB was established on 1 July 2022": a member's own founding, not the merger
             if cue.flag == "date_only":
                 if date:
                     vote_dates.append((number, date))
@@ -427,6 +430,14 @@ def _list_heads(page: Reading, kept: dict[int, int]) -> dict[int, list[int]]:
                 groups.append(kept[group])
         heads[index] = groups
     return heads
+
+
+def _founding_of_member(mentions: list, sentence: Sentence, cue: Cue, grouping: Grouping) -> bool:
+    """Whether the step is one member organisation coming into being (boilerplate), told with it as the subject."""
+    named = {code for m in mentions for code in m.codes}
+    before = [m for m in mentions if m.end - sentence.start <= cue.start]
+    return len(named) == 1 and bool(before) and set(before[-1].codes) <= set(grouping.members) \
+        and len(before[-1].codes) == 1
 
 
 def _settle_outcome(outcome: Outcome | None, vote) -> Outcome | None:

@@ -523,3 +523,12 @@ def test_numbered_headings_do_not_break_the_story() -> None:
     result = extraction_to_json("s", extract(PageText(title="Report to the Health Scrutiny Panel", text=text)))
     assert [(e["type"], e["date"]) for e in result["events"] if e["date"]] == [
         ("consultation_start", "2019-04-01"), ("consultation_end", "2019-05-31")]
+
+
+def test_a_members_own_founding_is_not_the_merger() -> None:
+    text = ("NHS Kent and Medway ICB and NHS Sussex ICB will merge from April 2027, their boards agreed on Thursday.\n"
+            "NHS Kent and Medway ICB was established on 1 July 2022 and plans health services for the county.\n"
+            "Integrated care boards replaced clinical commissioning groups, which were created in 2013.")
+    result = extraction_to_json("f", extract(PageText(title="ICBs to merge", text=text, published=PartialDate("2025-11-15"))))
+    assert [(g["status"], g["target_date"]) for g in result["groupings"]] == [("proposed", "2027-04")]
+    assert [(e["type"], e["date"]) for e in result["events"] if e["date"]] == [("governing_body_decision", "2025-11-13")]
