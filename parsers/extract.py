@@ -436,8 +436,13 @@ def _founding_of_member(mentions: list, sentence: Sentence, cue: Cue, grouping: 
     """Whether the step is one member organisation coming into being (boilerplate), told with it as the subject."""
     named = {code for m in mentions for code in m.codes}
     before = [m for m in mentions if m.end - sentence.start <= cue.start]
-    return len(named) == 1 and bool(before) and set(before[-1].codes) <= set(grouping.members) \
-        and len(before[-1].codes) == 1
+    if len(named) != 1 or not before or len(before[-1].codes) != 1 or before[-1].codes[0] not in grouping.members:
+        return False
+    # The new body's own name, even if the register ties it to a member's code, is the merger taking effect.
+    local = before[-1].start - sentence.start
+    full = re.match(r".{0,60}?\b(?:CCG|ICB|Integrated Care Board|Clinical Commissioning Group)\b", sentence.text[local:])
+    name = full.group(0) if full else before[-1].text
+    return name_core(name) in {name_core(n) for n in grouping.member_names}
 
 
 def _settle_outcome(outcome: Outcome | None, vote) -> Outcome | None:
