@@ -61,7 +61,8 @@ PATTERNS: dict[EventType, re.Pattern[str]] = {
         re.IGNORECASE),
     EventType.DEFERRAL: re.compile(
         r"\b(?:deferr?(?:ed|al|ing)|postpone(?:d|ment|s)?|paused|put on hold|on hold|put back|pushed back|delayed|delay(?:ing)?"
-        r"|(?:agreed|decided|voted|resolved) to (?:pause|defer|postpone|delay|put back|halt)|put on ice|halted|suspended|on pause|put on the back burner|kicked into the long grass|(?:will|would) now (?:take place|happen|go ahead|merge|go live|launch|start|take effect) (?:in|on|from)|not before"
+        r"|(?:agreed|decided|voted|resolved) to (?:pause|defer|postpone|delay|put back|halt)|put on ice|halted"
+        r"|(?:put|putting|pushed|pushing) (?:the |their |its |our |these |those )?(?:[\w-]+ ){0,3}?(?:on ice|on hold|back|on the back burner)|suspended|on pause|put on the back burner|kicked into the long grass|(?:will|would) now (?:take place|happen|go ahead|merge|go live|launch|start|take effect) (?:in|on|from)|not before"
         r"|timetable (?:has )?slipped|slipped (?:back )?(?:to|until))\b",
         re.IGNORECASE),
     EventType.APPROVAL: re.compile(
@@ -71,7 +72,9 @@ PATTERNS: dict[EventType, re.Pattern[str]] = {
         rf"signed off|gave (?:the |its |their )?(?:formal |final |conditional )?(?:approval|go-ahead|green light|backing)|given (?:the |its |their )?(?:formal |final |conditional )?(?:approval|go-ahead|green light|backing)|granted|supported|"
         rf"ratified|backed|sanctioned|confirmed (?:its |the )?(?:approval|go-ahead)"
         rf"|confirmed (?:the |their |its )?(?:\w+[- ]){{0,3}}?(?:merger|application|plans?|proposals?)(?! (?:will|would|is|are|was|were)\b))"
-        rf"|\b(?:national|official|formal) announcement (?:has )?(?:confirmed|approved)\b"
+        rf"|\b(?:national|official|formal) announcement\b.{{0,40}}?\b(?:confirmed|approved)\b"
+        rf"|\b{NHSE}\s+(?:has |have |had )?(?:now |formally |officially )?confirmed (?:that )?(?:[\w’'-]+ ){{0,8}}?"
+        rf"(?:can|could|will|may|would) (?:now )?(?:go ahead|proceed|merge|form|become|cluster)\b"
         rf"|\b(?:was|were|has been|have been|had been|been|got|gets|get|received)\s+(?:given\s+)?(?:the\s+|a\s+)?"
         rf"(?:formal\s+|final\s+|conditional\s+)?(?:green light|go-ahead|thumbs up)\b"
         rf"|\bapproved in principle\b"
@@ -180,7 +183,7 @@ _PATTERN_KEYS: dict[EventType, tuple[str, ...]] = {
     EventType.WITHDRAWAL: ("withdr", "stop", "drop", "abandon", "scrap", "ditch", "shelv", "called off", "ruled out", "pull", "axed", "binned",
                            "walked away", "decided", "not ", "no longer"),
     EventType.DEFERRAL: ("defer", "postpon", "pause", "hold", "put back", "pushed back", "delay", " ice", "long grass", "slipped",
-                         "halted", "suspended", "back burner", "now merge", "now go live", "now launch", "now start", "now take effect",
+                         "halted", "suspended", " back", "back burner", "now merge", "now go live", "now launch", "now start", "now take effect",
                          "now take place", "now happen", "now go ahead", "not before"),
     EventType.APPROVAL: ("approv", "authoris", "go-ahead", "green light", "sign-off", "signed off", "ministerial", "announcement",
                          "thumbs up",
@@ -327,12 +330,18 @@ def clauses(sentence: str) -> list[tuple[int, int]]:
     return spans
 
 
+_PLANS_SUBJECT = re.compile(r"^\s*(?:the |these |their |its |our )?(?:[\w-]+ )?(?:plans?|proposals?|bid|intention|aim) to\b",
+                            re.IGNORECASE)
+
+
 class _Mood:
     """How a clause speaks: supposing, hedging, denying, or looking ahead (each worked out only when asked)."""
 
     def __init__(self, text: str):
         # "approved subject to conditions" is a (conditional) approval, not a hedge.
-        self.text = SUBJECT_TO_CONDITIONS.sub("", text) if "subject to" in text.lower() else text
+        text = SUBJECT_TO_CONDITIONS.sub("", text) if "subject to" in text.lower() else text
+        # "Plans to merge the CCGs have been given the go-ahead": the plans are the subject, not a hedge.
+        self.text = _PLANS_SUBJECT.sub("", text) if "to " in text else text
 
     @functools.cached_property
     def conditional(self) -> bool:
@@ -416,7 +425,10 @@ def classify(sentence: str) -> list[Cue]:
             clause = mood(kind)
             if not clause.modal and not clause.conditional and not _negated_near(sentence, found[kind].start()):
                 add(kind)
-    if EventType.APPROVAL in found and mood(EventType.APPROVAL).decisive and EventType.REJECTION not in found:
+    approval = found.get(EventType.APPROVAL)
+    confirmed = approval is not None and "confirmed" in approval.group(0).lower() and not mood(EventType.APPROVAL).negated \
+        and not mood(EventType.APPROVAL).conditional
+    if approval and (mood(EventType.APPROVAL).decisive or confirmed) and EventType.REJECTION not in found:
         add(EventType.APPROVAL, Body.OTHER, Outcome.FOR)
     if EventType.APPLICATION in found and mood(EventType.APPLICATION).decisive and not mood(EventType.APPLICATION).future:
         if MERGER_INTENT.search(sentence):

@@ -116,6 +116,13 @@ def cues(sentence: str) -> list[tuple[str, str | None, str]]:
         ("A ballot of member practices will take place in October.", [("member_vote", "pending", "")]),
         ("The constitutional change was approved by member practices.", [("member_vote", "for", "")]),
         ("The required two-thirds majority was not reached in Wolverhampton.", [("member_vote", "against", "")]),
+        ("NHS England has now confirmed that the three CCGs can merge from April, subject to conditions.",
+         [("approval", "for", "")]),
+        ("Plans to merge the two CCGs have been given the go-ahead.", [("approval", "for", "")]),
+        ("The national announcement, made on 28 October, confirmed that the six CCGs will merge.",
+         [("approval", "for", "")]),
+        ("Bosses have put the merger on ice.", [("deferral", None, "")]),
+        ("NHS England has not confirmed whether the CCGs can merge.", []),
         # Effective dates: a fact when past, a plan when announced ahead.
         ("NHS Lincolnshire CCG was established on 1 April 2020.", [("effective", None, "")]),
         ("NHS North Yorkshire CCG will be formally established on 1 April 2020.", [("effective", None, "planned")]),
