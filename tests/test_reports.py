@@ -280,10 +280,10 @@ def test_a_reader_answers_while_a_load_holds_the_working_warehouse(tmp_path, cap
         paths = DataPaths(__import__("pathlib").Path({str(paths.root)!r}))
         pages = FakePages()
         test_reports.second_run_pages(paths, pages)
-        def slow_parse(body, content_type, url):
+        def slow_parse(body, content_type, url, page_date_hint):
             print("loading", flush=True)  # the load now holds the working warehouse for writing
             sys.stdin.readline()
-            return pages(body, content_type, url)
+            return pages(body, content_type, url, page_date_hint)
         load_feeds(paths, [__import__("pathlib").Path({str(second)!r})], "r2", parse=slow_parse)
         publish(paths)
         print("published", flush=True)

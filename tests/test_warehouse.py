@@ -368,3 +368,29 @@ def test_a_refreshed_register_in_the_data_directory_referees_new_mergers(paths):
     assert query(paths, "SELECT status, effective_date, confirmed_by_register, register_successor, flags FROM groupings") == [
         ("merged", "2026-04-01", True, "QZZ", [])
     ]
+
+
+UNDATED_VOTE_STORY = (
+    b"GPs reject CCG merger\n"
+    b"GP members have voted against proposals to merge the six clinical commissioning groups in Staffordshire "
+    b"and Stoke-on-Trent.\n"
+    b"The result will be announced at an extraordinary meeting this evening.\n"
+)
+
+
+def test_a_page_without_its_own_date_takes_the_date_the_crawl_saw_beside_it(paths: DataPaths) -> None:
+    # The real parsers: "this evening" can only be dated from the feed entry's date.
+    dated = page_row(paths, "https://news.example/gps-reject", UNDATED_VOTE_STORY, "2026-11-20T10:00:00Z")
+    dated["page_date"] = "2019-09-26"
+    undated = page_row(paths, "https://news.example/copy", UNDATED_VOTE_STORY, "2026-11-20T10:00:00Z")
+    load_feeds(paths, [write_feed(paths, "r1.jsonl", [dated, undated])], "r1")
+    publish(paths)
+    assert query(paths, "SELECT url, page_date_hint, published FROM documents ORDER BY url") == [
+        ("https://news.example/copy", None, None),
+        ("https://news.example/gps-reject", "2019-09-26", "2019-09-26"),
+    ]
+    assert query(
+        paths,
+        "SELECT e.date FROM extracted_events e JOIN documents d USING (document_id) "
+        "WHERE e.type = 'meeting' ORDER BY d.url",
+    ) == [(None,), ("2019-09-26",)]

@@ -64,7 +64,9 @@ class FakePages:
             self.published[body] = published
         return body.encode()
 
-    def __call__(self, body: bytes, content_type: str | None, url: str) -> tuple[PageText, Extraction]:
+    def __call__(
+        self, body: bytes, content_type: str | None, url: str, page_date_hint: str | None = None
+    ) -> tuple[PageText, Extraction]:
         text = body.decode()
         if text not in self.extractions:
             raise ValueError("unreadable test page")

@@ -15,6 +15,7 @@ SELECT
     try_cast(status AS INTEGER) AS status,
     content_type, sha256, raw_path, try_cast(size AS BIGINT) AS size,
     coalesce(try_cast(cached AS BOOLEAN), false) AS cached,
+    CASE WHEN regexp_full_match(page_date, '\d{4}(-\d{2}(-\d{2})?)?') THEN page_date END AS page_date_hint,
     kind, reason,
     try_cast("at" AS TIMESTAMPTZ) AT TIME ZONE 'UTC' AS error_at
 FROM read_json(
@@ -25,7 +26,7 @@ FROM read_json(
         url: 'VARCHAR', final_url: 'VARCHAR', source_id: 'VARCHAR', source_kind: 'VARCHAR',
         fetched_at: 'VARCHAR', status: 'VARCHAR', content_type: 'VARCHAR', capture_time: 'VARCHAR',
         sha256: 'VARCHAR', raw_path: 'VARCHAR', size: 'VARCHAR', cached: 'VARCHAR',
-        item_type: 'VARCHAR', kind: 'VARCHAR', reason: 'VARCHAR', "at": 'VARCHAR'
+        item_type: 'VARCHAR', kind: 'VARCHAR', reason: 'VARCHAR', "at": 'VARCHAR', page_date: 'VARCHAR'
     }
 )
 WHERE url IS NOT NULL;
@@ -67,7 +68,7 @@ JOIN (
 -- A fetch is a new version when its content differs from the version before it (stored or in this feed).
 -- Ids continue from the largest one (bound as the first parameter): cheaper than a sequence per row.
 INSERT INTO documents (document_id, url, version, final_url, source_id, source_kind, fetched_at, last_seen_at,
-                       capture_time, sha256, size, content_type, raw_path, run_id)
+                       capture_time, sha256, size, content_type, raw_path, run_id, page_date_hint)
 WITH latest AS (
     SELECT url, max(version) AS version, arg_max(sha256, version) AS sha256
     FROM documents WHERE url IN (SELECT url FROM new_fetches)  -- only the pages in this feed
@@ -86,7 +87,7 @@ SELECT $first_id + row_number() OVER (),  -- unique is all ids need; ordering 10
        url,
        stored_version + row_number() OVER (PARTITION BY url ORDER BY coalesce(capture_time, fetched_at)),
        final_url, source_id, source_kind, fetched_at, fetched_at, capture_time, sha256, size, content_type,
-       raw_path, $run_id
+       raw_path, $run_id, page_date_hint
 FROM changed;
 
 -- name: version_counts
@@ -110,10 +111,10 @@ WHERE s.row_type = 'fetch_error'
   );
 
 -- name: unparsed_documents
-SELECT document_id, url, content_type, raw_path FROM documents WHERE parsed_at IS NULL ORDER BY document_id;
+SELECT document_id, url, content_type, raw_path, page_date_hint FROM documents WHERE parsed_at IS NULL ORDER BY document_id;
 
 -- name: all_documents
-SELECT document_id, url, content_type, raw_path FROM documents ORDER BY document_id;
+SELECT document_id, url, content_type, raw_path, page_date_hint FROM documents ORDER BY document_id;
 
 -- name: max_document_id
 SELECT coalesce(max(document_id), 0) FROM documents;

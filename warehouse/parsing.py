@@ -4,29 +4,39 @@ from __future__ import annotations
 
 import gzip
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
 
-from parsers.model import Extraction, PageText
+from parsers.model import Extraction, PageText, PartialDate
 from warehouse.bulk import insert_rows
 
-# body, content_type, url -> what the page says and what the parsers found in it
-PageParser = Callable[[bytes, str | None, str], tuple[PageText, Extraction]]
+# body, content_type, url, the date the crawl saw beside the page -> what the page says and what it holds
+PageParser = Callable[[bytes, str | None, str, str | None], tuple[PageText, Extraction]]
+# document_id, url, content_type, raw_path, page_date_hint
+StoredPage = tuple[int, str, str | None, str | None, str | None]
 
 
 class UnreadableRawPage(Exception):
     """The stored raw page is missing or cannot be decompressed."""
 
 
-def parse_with_parsers(body: bytes, content_type: str | None, url: str) -> tuple[PageText, Extraction]:
-    """The project's parsers: page text first, then merger facts from it."""
+def parse_with_parsers(
+    body: bytes, content_type: str | None, url: str, page_date_hint: str | None = None
+) -> tuple[PageText, Extraction]:
+    """The project's parsers: page text first, then merger facts from it.
+
+    A page that states no date of its own takes the date the crawl saw beside it (a meeting, a feed entry),
+    so that its relative dates ("next April", "this evening") can still be resolved.
+    """
     from parsers.extract import extract
     from parsers.text import page_text
 
     page = page_text(body, content_type, url)
+    if page.published is None and page_date_hint:
+        page = replace(page, published=PartialDate(page_date_hint))
     return page, extract(page)
 
 
@@ -64,12 +74,12 @@ BATCH = 500  # documents parsed between writes: bounded memory, and work survive
 def parse_documents(
     con: duckdb.DuckDBPyConnection,
     raw_store: Path,
-    documents: Iterable[tuple[int, str, str | None, str | None]],
+    documents: Iterable[StoredPage],
     parse: PageParser | None = None,
 ) -> ParseFigures:
-    """Parse each (document_id, url, content_type, raw_path), writing text and extracted facts in batches."""
+    """Parse each stored page, writing text and extracted facts in batches."""
     figures = ParseFigures()
-    batch: list[tuple[int, str, str | None, str | None]] = []
+    batch: list[StoredPage] = []
     for document in documents:
         batch.append(document)
         if len(batch) == BATCH:
@@ -83,7 +93,7 @@ def parse_documents(
 def _parse_batch(
     con: duckdb.DuckDBPyConnection,
     raw_store: Path,
-    documents: list[tuple[int, str, str | None, str | None]],
+    documents: list[StoredPage],
     parse: PageParser | None,
     figures: ParseFigures,
 ) -> None:
@@ -93,9 +103,9 @@ def _parse_batch(
     groupings: list[list] = []
     events: list[list] = []
     now = datetime.now(UTC).replace(tzinfo=None)
-    for document_id, url, content_type, raw_path in documents:
+    for document_id, url, content_type, raw_path, page_date_hint in documents:
         try:
-            page, extraction = parse(read_raw(raw_store, raw_path), content_type, url)
+            page, extraction = parse(read_raw(raw_store, raw_path), content_type, url, page_date_hint)
         except Exception as error:  # noqa: BLE001 - a page the parsers cannot read is recorded, never fatal
             figures.errors += 1
             reason = f"{type(error).__name__}: {error}".splitlines()[0][:500]
