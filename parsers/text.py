@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import re
 from email.utils import parsedate_to_datetime
 
@@ -259,8 +260,60 @@ def _feed(body: bytes, content_type: str | None) -> PageText:
     return PageText(title=title, text=_tidy("\n".join(lines)), published=max(dates, key=str) if dates else None)
 
 
-def _plain(body: bytes, content_type: str | None) -> PageText:
-    text = _tidy(_decode(body, content_type))
+_JSON_TITLE = ("title", "headline", "name", "subject")
+_JSON_TEXT = ("body", "content", "text", "description", "summary", "standfirst", "article", "articleBody", "html", "minutes")
+_JSON_DATE = ("published", "datePublished", "date_published", "published_at", "publishedAt", "pubDate", "date",
+              "publication_date", "created", "created_at", "meeting_date")
+
+
+def _json(body: bytes, content_type: str | None) -> PageText | None:
+    """A JSON page (a news API item or a saved record): its title, text fields and date; None if not JSON."""
+    try:
+        data = json.loads(_decode(body, content_type))
+    except ValueError:
+        return None
+    items = data if isinstance(data, list) else [data]
+    title, parts, published = "", [], None
+    for item in items:
+        if not isinstance(item, dict):
+            continue
+        fields = {key.lower(): value for key, value in item.items()}
+        title = title or next((str(fields[k.lower()]) for k in _JSON_TITLE if isinstance(fields.get(k.lower()), str)), "")
+        for key in _JSON_TEXT:
+            value = fields.get(key.lower())
+            if isinstance(value, list):
+                value = "\n".join(str(v) for v in value if isinstance(v, str))
+            if isinstance(value, str) and value.strip():
+                parts.append(BeautifulSoup(value, "lxml").get_text("\n") if "<" in value else value)
+        if published is None:
+            raw = next((fields[k.lower()] for k in _JSON_DATE if isinstance(fields.get(k.lower()), str)), None)
+            published = _date_from_text(raw) if raw else None
+    if not title and not parts:
+        return None
+    text = _tidy("\n".join([title, *parts]) if title else "\n".join(parts))
+    return PageText(title=title.strip(), text=text, published=published or own_date_in_text(text))
+
+
+# Markdown markup that is not text: heading hashes, emphasis, link targets, images, table rules.
+_MARKDOWN = [(re.compile(r"^#{1,6}\s+", re.MULTILINE), ""), (re.compile(r"!\[([^\]]*)\]\([^)]*\)"), r"\1"),
+             (re.compile(r"\[([^\]]+)\]\([^)]*\)"), r"\1"), (re.compile(r"(\*\*|__)(.+?)\1"), r"\2"),
+             (re.compile(r"(?<![\w*])\*(?!\s)(.+?)(?<!\s)\*(?![\w*])"), r"\1"),
+             (re.compile(r"^[ \t]*\|?[ \t]*:?-{3,}:?[ \t]*(?:\|[ \t]*:?-{3,}:?[ \t]*)*\|?[ \t]*$", re.MULTILINE), ""),
+             (re.compile(r"^[ \t]*>[ \t]?", re.MULTILINE), "")]
+
+
+def _plain(body: bytes, content_type: str | None, markdown: bool = False) -> PageText:
+    raw = _decode(body, content_type)
+    if raw.lstrip().startswith(("{", "[")):
+        page = _json(body, content_type)
+        if page is not None:
+            return page
+    if markdown:
+        for pattern, replacement in _MARKDOWN:
+            raw = pattern.sub(replacement, raw)
+        # Table rows "| a | b |" read like the " | " rows that HTML tables give.
+        raw = re.sub(r"^[ \t]*\|[ \t]*(.*?)[ \t]*\|[ \t]*$", r"\1", raw, flags=re.MULTILINE).replace(" | ", "\t")
+    text = _tidy(raw)
     title = text.partition("\n")[0]
     return PageText(title=title.strip(), text=text, published=own_date_in_text(text))
 
@@ -279,7 +332,7 @@ def page_text(body: bytes, content_type: str | None, url: str, published: str | 
             or head.startswith((b"<!doctype", b"<html")) or (not kind and not path.endswith(".txt") and b"<" in head[:1]):
         page = _html(body, content_type)
     else:
-        page = _plain(body, content_type)
+        page = _plain(body, content_type, markdown=path.endswith((".md", ".markdown")) or "markdown" in kind)
     if page.published is None and published:
         page = PageText(page.title, page.text, _date_from_text(published))
     return page

@@ -156,3 +156,21 @@ def test_table_rows_comments_and_related_links() -> None:
     assert lines(page.text) == ["Related: 12 March 2018 - Older story", "Merging CCGs | New CCG",
                                 "NHS A CCG, NHS B CCG | NHS AB CCG"]
     assert page.published == PartialDate("2019-10-21")
+
+
+def test_json_news_item() -> None:
+    body = (b'{"headline": "Two CCGs to merge", "datePublished": "2019-10-10T09:00:00Z", '
+            b'"body": "<p>NHS A CCG and NHS B CCG will merge.</p><p>The boards agreed on Tuesday.</p>"}')
+    page = page_text(body, "text/plain", "file:///tmp/story.json")
+    assert (page.title, lines(page.text), page.published) == (
+        "Two CCGs to merge", ["Two CCGs to merge", "NHS A CCG and NHS B CCG will merge.", "The boards agreed on Tuesday."],
+        PartialDate("2019-10-10"))
+
+
+def test_markdown_markup_is_not_text() -> None:
+    body = (b"# Two CCGs to merge\n\n*Published 10 October 2019*\n\n**NHS A CCG** and [NHS B CCG](https://b.example) "
+            b"will merge.\n\n| Date | Step |\n|---|---|\n| 01.10.2019 | NHS England approves |\n")
+    page = page_text(body, "text/plain", "file:///tmp/story.md")
+    assert (page.title, lines(page.text), page.published) == (
+        "Two CCGs to merge", ["Two CCGs to merge", "Published 10 October 2019", "NHS A CCG and NHS B CCG will merge.",
+                              "Date | Step", "01.10.2019 | NHS England approves"], PartialDate("2019-10-10"))
