@@ -20,7 +20,8 @@ def command_modules() -> list[ModuleType]:
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # one line, not the usage block
-        raise UserError(f"{self.prog.removeprefix('ccgwatch').strip() or 'usage'}: {message}")
+        command = self.prog.removeprefix("ccgwatch").strip()
+        raise UserError(f"{command}: {message}" if command else message.replace("argument COMMAND: ", ""))
 
 
 def build_parser() -> argparse.ArgumentParser:

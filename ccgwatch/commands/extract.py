@@ -15,7 +15,7 @@ from parsers.extract import extract, extraction_to_json
 from parsers.model import Extraction, PartialDate
 from parsers.text import UnreadablePage, page_text
 
-HELP = "Extract merger groupings, events and status from local .html/.pdf/.txt files"
+HELP = "extract merger groupings, events and status from local .html/.pdf/.txt files"
 EXAMPLE = "ccgwatch extract minutes.html press-release.pdf --json --published 2019-07-15"
 
 
