@@ -143,8 +143,9 @@ PATTERNS: dict[EventType, re.Pattern[str]] = {
     EventType.CONSULTATION_END: re.compile(
         r"\b(?:consultation|engagement (?:exercise|period))\w*\s+(?:[\w,]+\s+){0,14}?(?:clos|end|conclud|finish|ran until|runs until|"
         r"will run until|deadline)\w*"
-        r"|\b(?:until|closing date|deadline)\b.*\bconsultation|\bconsultation\b.*\b(?:until|closes|ends|closing date|deadline)\b"
-        r"|\b(?:survey|questionnaire)\b.{0,30}?\bby\b",
+        r"|\b(?:until|closing date|deadline)\b.*\bconsultation|\bconsultation\b.*\b(?:until|closes?|ends|closing date|deadline"
+        r"|(?:will|to) (?:close|end|finish|conclude|run until))\b"
+        r"|\b(?:survey|questionnaire)\b.{0,40}?\b(?:by|until|till|closes?|closing|ends)\b",
         re.IGNORECASE),
     EventType.PUBLIC_MEETING: re.compile(
         r"\bpublic (?:meeting|event|engagement event|drop-in|session|forum|listening event)s?\b|\bdrop-in (?:session|event)s?\b"

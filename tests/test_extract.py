@@ -123,6 +123,9 @@ def cues(sentence: str) -> list[tuple[str, str | None, str]]:
          [("approval", "for", "")]),
         ("Bosses have put the merger on ice.", [("deferral", None, "")]),
         ("NHS England has not confirmed whether the CCGs can merge.", []),
+        ("The survey is open until 30 June.", [("consultation_end", None, "")]),
+        ("A consultation on merging the two CCGs was launched on Monday and will close on 11 September.",
+         [("consultation_start", None, ""), ("consultation_end", None, "")]),
         # Effective dates: a fact when past, a plan when announced ahead.
         ("NHS Lincolnshire CCG was established on 1 April 2020.", [("effective", None, "")]),
         ("NHS North Yorkshire CCG will be formally established on 1 April 2020.", [("effective", None, "planned")]),
