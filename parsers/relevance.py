@@ -41,6 +41,10 @@ MERGER = _Keyed([
                 r"|integrated care boards?)\b")),
     (("new ", "combined "), rf"\bnew (?:single |combined |merged )?{_BODY}\b|\bcombined {_BODY}\b"),
     (("cluster",), r"\bcluster(?:s|ed|ing)?\b"),
+    # ICBs clustering in 2025-26 are told as sharing one chief executive or leadership team.
+    (("share", "sharing", "joint", "single"), (r"\b(?:share|shares|sharing|shared|under) (?:a |one |the same )?(?:single |joint |common )"
+                                               r"(?:chief executive|chief officer|leadership team|executive team|board|chair)\b")),
+    (("become",), r"\bbecom(?:e|es|ing) (?:one|two|three|four)\b"),
     (("join", "together"), (r"\bjoin(?:ing)? (?:together|forces)\b|\bcom(?:e|ing) together (?:to form|as)\b"
                            r"|\b(?:bring(?:s|ing)?|brought) together (?:NHS\b|the (?:\w+ )?(?:CCGs|ICBs))")),
     (("streamlin", "sco"), r"\bstreamlin\w+ commissioning\b|\bSCO\b"),
@@ -105,7 +109,8 @@ def is_merger_sentence(sentence: str, context_has_commissioner: bool = False, na
         return False  # a denial is not a merger story
     names_commissioner = bool(COMMISSIONER.search(sentence)) if names is None else names
     word = merger.group(0).lower()
-    if word.startswith("cluster") and not re.search(r"\bICBs?\b|integrated care boards?", sentence, re.IGNORECASE):
+    if word.startswith(("cluster", "share", "sharing", "under")) and not re.search(
+            r"\bICBs?\b|integrated care boards?", sentence, re.IGNORECASE):
         return False
     if OTHER_SUBJECT.search(sentence) and not re.search(
             r"\b(?:CCGs|clinical commissioning groups|ICBs|integrated care boards|single CCG|single ICB)\b",

@@ -542,3 +542,21 @@ def test_a_members_own_founding_is_not_the_merger() -> None:
     result = extraction_to_json("f", extract(PageText(title="ICBs to merge", text=text, published=PartialDate("2025-11-15"))))
     assert [(g["status"], g["target_date"]) for g in result["groupings"]] == [("proposed", "2027-04")]
     assert [(e["type"], e["date"]) for e in result["events"] if e["date"]] == [("governing_body_decision", "2025-11-13")]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("NHS Kent and Medway ICB and NHS Sussex ICB will share a single chief executive and executive team.", True),
+        ("The ICBs will be brought together under a joint leadership team.", True),
+        ("Six CCGs will become two.", True),
+        # CCGs sharing an accountable officer were working together, not merging.
+        ("The two CCGs share a joint accountable officer.", False),
+        ("We have no plans to merge with our neighbours.", False),
+        ("There are currently no plans to merge the CCGs.", False),
+    ],
+)
+def test_merger_sentence(sentence: str, expected: bool) -> None:
+    from parsers.relevance import is_merger_sentence
+
+    assert is_merger_sentence(sentence, context_has_commissioner=True) is expected
