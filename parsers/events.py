@@ -80,7 +80,7 @@ PATTERNS: dict[EventType, re.Pattern[str]] = {
         rf"|\bapproved in principle\b"
         rf"|\b(?:received|been given|been granted|gained|secured|won|got|obtained)\s+(?:\w+\s+){{0,3}}(?:approval|authorisation|"
         rf"go-ahead|green light|sign-off)"
-        rf"|\b(?:application|merger|bid|proposal|plans?|request)\w*\s+(?:[\w’'-]+\s+){{0,12}}?(?:was|were|has been|have been|had been)\s+"
+        rf"|\b(?:application|merger|bid|proposal|plans?|request)\w*,?\s+(?:[\w’'-]+,?\s+){{0,12}}?(?:was|were|has been|have been|had been)\s+"
         rf"(?:formally |conditionally |officially |now )?(?:approved|authorised|given the go-ahead|given the green light|agreed|signed off)"
         rf"(?:\s+by\s+{NHSE})?"
         rf"|\b(?:approved|authorised|ratified|signed off|sanctioned) by {NHSE}|\bgreen light (?:from|by) {NHSE}|\b{NHSE} approval (?:was|has been) (?:given|granted|received)"
@@ -91,7 +91,7 @@ PATTERNS: dict[EventType, re.Pattern[str]] = {
         re.IGNORECASE),
     EventType.APPLICATION: re.compile(
         r"\b(?:submitted|made|lodged|sent|put in|filed)\s+(?:\w+\s+){0,4}(?:application|bid|request)s?\b"
-        r"|\bapplication\s+(?:formally\s+)?(?:submitted|made|lodged|sent)\b|\b(?:CCGs?|ICBs?)\s+appl(?:y|ies)\s+(?:to|for)\b"
+        r"|\bapplication,?\s+(?:formally\s+)?(?:submitted|made|lodged|sent)\b|\b(?:CCGs?|ICBs?)\s+appl(?:y|ies)\s+(?:to|for)\b"
         r"|\bapplied (?:to|for)\b|\b(?:CCGs?|ICBs?|they|we|bodies|groups|boards)\s+(?:\w+\s+)?applied\b|\bapplication\w*\s+(?:\w+\s+){0,6}(?:was|were|has been|have been|had been)\s+"
         r"(?:formally )?(?:submitted|made|lodged|sent)\b|\bapplication\s+(?:went in|went off|was sent off)\b"
         r"|\bapplication\s+(?:has|had)\s+(?:now\s+)?(?:gone|been sent)\s+to\b|\bsubmitted (?:their|its|the|a) (?:formal )?(?:merger )?(?:application|case)\b",
@@ -440,6 +440,10 @@ def classify(sentence: str) -> list[Cue]:
     vote = found.get(EventType.MEMBER_VOTE)
     if vote and ADVICE.search(sentence):
         vote = None
+    if vote and re.fullmatch(r"votes?|ballots?", vote.group(0), re.IGNORECASE) and re.search(
+            r"\b(?:after|following|before|ahead of|since)\s+(?:a|the|their|its)\s+(?:\w+\s+){0,2}$", sentence[:vote.start()],
+            re.IGNORECASE) and not re.search(r"\d\s*(?:%|per cent)|\bin favour\b|\bagainst\b", sentence, re.IGNORECASE):
+        vote = None  # "submitted after a vote of GP members": the vote is background to the step told
     governing = found.get(EventType.GOVERNING_BODY_DECISION)
     if vote and governing and re.fullmatch(r"votes?", vote.group(0), re.IGNORECASE) and re.search(
             r"\b(?:the|a|this|that|their|its)\s+(?:\w+\s+){0,2}$", sentence[:vote.start()], re.IGNORECASE):

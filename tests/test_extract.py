@@ -126,6 +126,11 @@ def cues(sentence: str) -> list[tuple[str, str | None, str]]:
         ("The survey is open until 30 June.", [("consultation_end", None, "")]),
         ("A consultation on merging the two CCGs was launched on Monday and will close on 11 September.",
          [("consultation_start", None, ""), ("consultation_end", None, "")]),
+        # A vote mentioned as background to another step is not a vote told.
+        ("The application, submitted on 30 September after a vote of GP members, was approved.",
+         [("approval", "for", ""), ("application", None, "")]),
+        ("After a ballot in which 80% of practices backed the merger, the CCGs applied.",
+         [("application", None, ""), ("member_vote", "for", "")]),
         # Effective dates: a fact when past, a plan when announced ahead.
         ("NHS Lincolnshire CCG was established on 1 April 2020.", [("effective", None, "")]),
         ("NHS North Yorkshire CCG will be formally established on 1 April 2020.", [("effective", None, "planned")]),
