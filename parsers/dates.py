@@ -185,13 +185,13 @@ def _relative(kind: str, match: re.Match[str], page: dt.date | None) -> _Raw | N
 _DIGIT = re.compile(r"\d+")
 _MONTH_WORD = re.compile(r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec|JAN|FEB|MAR|APR|MAY|JUN|JUL|AUG|SEP|OCT|NOV|DEC)")
 # Searched in lower-cased text, without word boundaries: a cheap test that lets a few false hits through.
-_RELATIVE_WORD = re.compile(r"(?:next|last|this|coming|following|previous|today|tonight|yesterday|tomorrow|new financial"
-                            r"|monday|tuesday|wednesday|thursday|friday|saturday|sunday)")
+_RELATIVE_WORD = re.compile(r"(?:next|last|this|coming|following|previous|today|tonight|yesterday|tomorrow|new financial)")
+_WEEKDAY_WORD = re.compile(r"(?:mon|tues|wednes|thurs|fri|satur|sun)day")
 # What a line must contain for a pattern to have a chance: most lines of prose hold no date at all.
 _NEEDS = {"iso": "digit", "numeric": "digit", "dayspan": "digit", "dmy": "digit", "mdy": "digit", "my": "digit",
           "season": "digit", "year": "digit", "rel_fy": "relative", "rel_month": "relative", "month_rel": "relative", "rel_year": "relative",
           "rel_month_unit": "relative", "rel_day": "relative", "month": "month", "rel_season": "relative",
-          "rel_weekday": "relative"}
+          "rel_weekday": "weekday"}
 
 
 def _lines_with(text: str) -> dict[str, list[tuple[int, int]]]:
@@ -204,7 +204,7 @@ def _lines_with(text: str) -> dict[str, list[tuple[int, int]]]:
     spans: dict[str, list[tuple[int, int]]] = {}
     lowered = text.lower()
     for need, anchor, haystack in (("digit", _DIGIT, text), ("month", _MONTH_WORD, text),
-                                   ("relative", _RELATIVE_WORD, lowered)):
+                                   ("relative", _RELATIVE_WORD, lowered), ("weekday", _WEEKDAY_WORD, lowered)):
         found: list[tuple[int, int]] = []
         match = anchor.search(haystack)
         while match:

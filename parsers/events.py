@@ -342,7 +342,8 @@ class _Mood:
         # "approved subject to conditions" is a (conditional) approval, not a hedge.
         text = SUBJECT_TO_CONDITIONS.sub("", text) if "subject to" in text.lower() else text
         # "Plans to merge the CCGs have been given the go-ahead": the plans are the subject, not a hedge.
-        self.text = _PLANS_SUBJECT.sub("", text) if "to " in text else text
+        plans = _PLANS_SUBJECT.match(text)
+        self.text = text[plans.end():] if plans else text
 
     @functools.cached_property
     def conditional(self) -> bool:

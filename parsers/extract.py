@@ -75,6 +75,11 @@ _DECISION_TOLD = re.compile(r"^(?:The|This|That|Their|Its) (decision|vote|ballot
                             r"reached|agreed|passed)\b", re.IGNORECASE)
 
 
+_SETBACK_TARGET = re.compile(r"\b(?:merge|merging|until|till|to|go live|launch|take effect)\s+(?:in\s+|on\s+|from\s+)?"
+                             r"(?:the\s+)?$", re.IGNORECASE)
+_AND = re.compile(r"\band\b")
+
+
 def _assign_dates(cues: list[Cue], sentence: Sentence, dates: list[DateMention], target: str | None) -> list[str | None]:
     """Give each step in a sentence the date nearest its trigger words; a date serves one step only."""
     assigned: list[str | None] = [None] * len(cues)
@@ -103,8 +108,7 @@ def _assign_dates(cues: list[Cue], sentence: Sentence, dates: list[DateMention],
     for mention, kind in usable:
         local = mention.start - sentence.start
         best, best_distance = None, None
-        setback_target = bool(re.search(r"\b(?:merge|merging|until|till|to|go live|launch|take effect)\s+(?:in\s+|on\s+|from\s+)?"
-                                        r"(?:the\s+)?$", sentence.text[max(0, local - 30):local], re.IGNORECASE))
+        setback_target = bool(_SETBACK_TARGET.search(sentence.text, max(0, local - 30), local))
         for number, cue in enumerate(cues):
             if setback_target and cue.type in (EventType.DEFERRAL, EventType.WITHDRAWAL):
                 continue  # "put back until April 2021", "had hoped to merge in April 2020": the plan's dates, not the setback's
@@ -121,7 +125,7 @@ def _assign_dates(cues: list[Cue], sentence: Sentence, dates: list[DateMention],
                 distance = local - cue.end  # "voted in favour in September": a date after its verb binds closest
             else:
                 distance = cue.start - (mention.end - sentence.start) + 15
-                if re.search(r"\band\b", sentence.text[mention.end - sentence.start:cue.start]):
+                if _AND.search(sentence.text, mention.end - sentence.start, cue.start):
                     distance += 40  # "voted in favour in June and the CCGs applied": June is the vote's
             if clause_of(local) != clause_of(cue.start):
                 distance += 60  # a date in another clause belongs to that clause's step
