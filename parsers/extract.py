@@ -30,7 +30,8 @@ from parsers.status import grouping_status
 from parsers.vocab import EventType, Outcome, Status
 from parsers.votes import read_vote
 
-_LABELLED_MEETING = re.compile(r"^(?:Decided at meeting|Meeting of|Date of decision|Date of meeting|Meeting)\s*:\s*|^Meeting of\b",
+_LABELLED_MEETING = re.compile(r"^(?:Decided at meeting|Meeting of|Date of decision|Date of meeting|Meeting date|Meeting|Held on"
+                               r"|Date and time(?: of meeting)?)\s*:\s*|^Meeting of\b",
                                re.IGNORECASE)
 _HELD_MEETING = re.compile(r"\bmeeting (?:held )?(?:in public |in common |virtually )?on\b|\b(?:meeting|held) in public on\b"
                            r"|^Meeting held\b|\bmeeting held\b.{0,30}?\bon\b",

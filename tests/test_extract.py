@@ -565,3 +565,13 @@ def test_merger_sentence(sentence: str, expected: bool) -> None:
     from parsers.relevance import is_merger_sentence
 
     assert is_merger_sentence(sentence, context_has_commissioner=True) is expected
+
+
+def test_labelled_meeting_date_dates_the_boards_decision() -> None:
+    text = ("Governing Body meeting in public\nMeeting date: 16 July 2019\n"
+            "The Governing Body received a report on the proposed merger of NHS Stafford and Surrounds CCG and NHS "
+            "Cannock Chase CCG.\nThe Governing Body agreed to submit an application to NHS England.")
+    result = extraction_to_json("d", extract(PageText(title="NHS Cannock Chase CCG", text=text)))
+    assert [(e["type"], e["date"]) for e in result["events"]] == [
+        ("proposal", None), ("governing_body_decision", "2019-07-16")]
+    assert [g["status"] for g in result["groupings"]] == ["applied"]
