@@ -164,7 +164,10 @@ PATTERNS: dict[EventType, re.Pattern[str]] = {
         r"|went live|began (?:operating|operation|work)|(?:is|are) (?:now |formally |officially )?(?:established|launched|born)|"
         r"(?<=CCG )(?:formally |officially )?(?:established|launched|created)|(?<=ICB )(?:formally |officially )?"
         r"(?:established|launched|created)|(?:has|have) (?:now |officially |formally )?(?:merged|been established|"
-        r"been created|replaced|come into being|launched|dissolved)|is now (?:live|operational|in place)|took over)\b",
+        r"been created|replaced|come into being|launched|dissolved)|is now (?:live|operational|in place)|took over"
+        r"|(?<=merger )(?:formally |officially )?(?:took effect|went ahead|took place|was completed|completed|happened|went live)"
+        r"|(?<=mergers )(?:formally |officially )?(?:took effect|went ahead|took place|were completed|completed|happened)"
+        r"|(?:have |has |now )?(?:operated|operating|operates) as (?:a single|one) (?:CCG|ICB|organisation|commissioner|statutory body))\b",
         re.IGNORECASE),
     EventType.PROPOSAL: re.compile(
         r"\bpropos(?:e|es|ed|al|als|ing)\b|\bplans\b(?! for the (?:winter|year))|\bplan (?:to|for|is)\b|\bintention to\b"
@@ -205,7 +208,8 @@ _PATTERN_KEYS: dict[EventType, tuple[str, ...]] = {
     EventType.PUBLIC_MEETING: ("public", "drop-in", "roadshow", "listening", "engagement event", "community", "town hall"),
     EventType.MEETING: ("meeting", "meet ", "decided at", "date of decision"),
     EventType.EFFECTIVE: ("merged", "came into", "established", "created", "formed", "launched", "born", "dissolved",
-                          "abolished", "replaced", "went live", "began", "come into", "is now", "took over", "merged"),
+                          "abolished", "replaced", "went live", "began", "come into", "is now", "took over", "merged",
+                          "took effect", "went ahead", "took place", "complet", "happened", "operat"),
     EventType.PROPOSAL: ("propos", "plans", "plan ", "intend", "intention", "explor", "consider", "look", "investigat",
                          "discuss", "option", "case for change", "set to", "in talks", "recommend", "strategic direction",
                          "aim ", "aim is", "expression of", "notif", "merge", "form", "cluster", "become", "combine",

@@ -134,6 +134,10 @@ def cues(sentence: str) -> list[tuple[str, str | None, str]]:
         # Effective dates: a fact when past, a plan when announced ahead.
         ("NHS Lincolnshire CCG was established on 1 April 2020.", [("effective", None, "")]),
         ("NHS North Yorkshire CCG will be formally established on 1 April 2020.", [("effective", None, "planned")]),
+        ("The merger took effect on 1 April 2020.", [("effective", None, "")]),
+        ("The merger went ahead on 1 April 2021.", [("effective", None, "")]),
+        ("Since April the CCGs have operated as a single organisation.", [("effective", None, "")]),
+        ("If the merger went ahead, the CCGs would save money.", []),
         # Consultations and meetings.
         ("The consultation had started in May and would conclude in July 2019.",
          [("consultation_start", None, ""), ("consultation_end", None, "")]),
