@@ -305,6 +305,11 @@ def _infer_years(text: str, raws: list[_Raw], page: dt.date | None) -> None:
                 if best is None or distance < best[0]:
                     best = (distance, year)
             raw.year = best[1] if best else None
+        else:
+            # No page date: "1 April" on a page that spoke of "April 2020" is that April.
+            same = [r for r in raws if r.year is not None and r.month == raw.month and not r.relative]
+            if same:
+                raw.year = min(same, key=lambda r: abs(r.start - raw.start)).year
 
 
 def _tense(text: str, lo: int, hi: int, position: int) -> tuple[bool, bool]:

@@ -73,6 +73,10 @@ def found(text: str, page: PartialDate | None = None) -> list[tuple[str, str | N
         ("The ICBs will cluster from April", PartialDate("2025-06-20"), [("2026-04", None)]),
         ("The merger will happen next April, after NHS England gave the go-ahead on 2 October", PartialDate("2019-10-20"),
          [("2020-04", None), ("2019-10-02", None)]),
+        # Without a page date, a day-month takes the year the page gave that month, if it gave one.
+        ("The CCGs aim to merge in April 2020. The new CCG would start on 1 April.", None,
+         [("2020-04", None), ("2020-04-01", None)]),
+        ("Practices will vote in June.", None, []),
         # ... and without one they stay unresolved.
         ("set out the intention to merge last year", None, []),
         ("an extraordinary meeting this evening", None, []),
