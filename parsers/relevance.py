@@ -45,7 +45,9 @@ MERGER = _Keyed([
     (("share", "sharing", "joint", "single"), (r"\b(?:share|shares|sharing|shared|under) (?:a |one |the same )?(?:single |joint |common )"
                                                r"(?:chief executive|chief officer|leadership team|executive team|board|chair)\b")),
     (("become",), r"\bbecom(?:e|es|ing) (?:one|two|three|four)\b"),
-    (("join", "together"), (r"\bjoin(?:ing)? (?:together|forces)\b|\bcom(?:e|ing) together (?:to form|as)\b"
+    # "come together" is a merger unless it is to meet: "came together to discuss", "come together at a workshop".
+    (("join", "together"), (r"\bjoin(?:ing)? (?:together|forces)\b|\b(?:come|comes|coming|came) together\b"
+                           r"(?!\s+(?:for|at|with|on|in (?:a|the)\b)|\s+to (?!form|become|create|make|establish)\w)"
                            r"|\b(?:bring(?:s|ing)?|brought) together (?:NHS\b|the (?:\w+ )?(?:CCGs|ICBs))")),
     (("streamlin", "sco"), r"\bstreamlin\w+ commissioning\b|\bSCO\b"),
     (("form", "becom", "creat"),

@@ -563,6 +563,12 @@ def test_a_members_own_founding_is_not_the_merger() -> None:
         ("The two CCGs share a joint accountable officer.", False),
         ("We have no plans to merge with our neighbours.", False),
         ("There are currently no plans to merge the CCGs.", False),
+        ("The CCGs in Bradford and Craven have agreed to come together next spring.", True),
+        ("The CCGs came together in 2019 to form one commissioner for the county.", True),
+        # Meeting up is not merging.
+        ("The three CCGs came together to discuss winter pressures.", False),
+        ("Governing body members of both CCGs came together at a workshop in March.", False),
+        ("The two CCGs will share a single accountable officer with a view to merging next year.", True),
     ],
 )
 def test_merger_sentence(sentence: str, expected: bool) -> None:
