@@ -51,6 +51,9 @@ _OUTRIGHT = re.compile(
     r"|(?:come|coming|came) together|become one|form (?:a single|one)|create (?:a single|one))"
     r"|\b(?:merg|amalgamat)\w*(?:\W+\w+){0,4}?\W+(?:CCGs|ICBs|clinical commissioning groups|integrated care boards)\b"
     r"|\b(?:single|one|new|merged) (?:CCG|ICB)\b", re.IGNORECASE)
+# Organisations told only by number: "both organisations", "the two bodies".
+_COUNTED = re.compile(r"\b(?:both|the (?:two|three|four|five|six|seven|eight|nine|\d{1,2}))\s+(?:of (?:the|our) )?"
+                      r"(?:organisations|bodies|boards|groups)\b", re.IGNORECASE)
 _OTHER_BODIES = re.compile(r"\bcouncils?\b|\bCSUs?\b|support units?|\btrusts?\b|\bpractices?\b|\bhospitals?\b",
                            re.IGNORECASE)
 _BOARD_PAPER = re.compile(r"\bgoverning bod(?:y|ies)\b|\bin common\b|\bCCGs?\b|\bICBs?\b|\bIntegrated Care Board\b"
@@ -182,12 +185,13 @@ def extract(page: PageText) -> Extraction:
         return Extraction(relevant=False)
     published = page_date_value(page.published)
     reading = Reading(text, published, sentences, find_dates(text, page.published), link_organisations(text, published))
-    named: list[bool] = []
+    named = [mentions_commissioner(sentence.text) for sentence in sentences]
     other_story = about_other_merger(page.title, [s.text for s in sentences[:8]])
     for index, sentence in enumerate(sentences):
-        named.append(mentions_commissioner(sentence.text))
-        # A commissioner named in the last few sentences still frames "They propose to merge".
-        recent = any(named[max(0, index - 3):index])
+        # A commissioner named in the last few sentences still frames "They propose to merge"; one named just
+        # after frames "The two organisations will merge", which points ahead to them.
+        recent = any(named[max(0, index - 3):index]) or (
+            bool(_COUNTED.search(sentence.text)) and any(named[index + 1:index + 3]))
         merger = is_merger_sentence(sentence.text, recent, named[index])
         # On a page about a hospital or practice merger, only an outright commissioner merger counts.
         reading.merger.append(merger and (not other_story or bool(EXPLICIT.search(sentence.text))))

@@ -32,6 +32,10 @@ _COUNT = re.compile(
     r"(?i:CCG(?:s|['’]s|s['’])|clinical commissioning groups|ICBs|integrated care boards|(?:health\s+)?commissioning\s+"
     r"(?:bodies|organisations))\b"
 )
+_BOTH = re.compile(
+    rf"\b(?:(?P<both>both)\s+(?:of\s+)?(?:the\s+|our\s+)?|the\s+(?P<n>\d{{1,2}}|{_NUMBER})\s+)(?:local\s+)?"
+    r"(?:CCGs|ICBs|clinical commissioning groups|integrated care boards|organisations|boards|governing bodies)\b",
+    re.IGNORECASE)
 _SIX_WAY = re.compile(rf"\b(?P<n>\d{{1,2}}|{_NUMBER})[- ]way\s+(?:merger|merge)", re.IGNORECASE)
 _ORG_SUFFIX = r"(?:CCG|ICB|Clinical Commissioning Group|Integrated Care Board)"
 _ORG_NAME = rf"NHS\s+(?:(?:[A-Z][\w’'&-]*|and|of|on|upon|the),?\s+){{1,10}}?{_ORG_SUFFIX}\b"
@@ -146,7 +150,8 @@ def _number(text: str) -> int | None:
 def _stated_count(sentence: str) -> int | None:
     """ "the six CCGs", "eight clinical commissioning groups", "a six-way merger"; not "with three neighbouring CCGs"."""
     low = sentence.lower()
-    if "ccg" not in low and "icb" not in low and "commissioning" not in low and "integrated care" not in low and "way" not in low:
+    if "ccg" not in low and "icb" not in low and "commissioning" not in low and "integrated care" not in low and "way" not in low \
+            and "organisations" not in low and "both" not in low and "boards" not in low and "bodies" not in low:
         return None
     for match in _COUNT.finditer(sentence):
         if match.group("lead") or match.group("other"):
@@ -154,7 +159,13 @@ def _stated_count(sentence: str) -> int | None:
         # "five of the six CCGs": the count nearest the noun wins, so skip a number followed by "of".
         return _number(match.group("n"))
     match = _SIX_WAY.search(sentence)
-    return _number(match.group("n")) if match else None
+    if match:
+        return _number(match.group("n"))
+    # "both CCGs", "both of the organisations", "the two organisations": a pair told only by number.
+    match = _BOTH.search(sentence)
+    if match:
+        return 2 if match.group("both") else _number(match.group("n"))
+    return None
 
 
 def sentence_codes(mentions: list[OrgMention], loose: bool = False) -> tuple[str, ...]:
@@ -313,7 +324,7 @@ def read_groupings(page: Reading) -> list[Draft]:
             if matched is None:
                 drafts.append(Draft())
                 matched = len(drafts) - 1
-        if matched is None and page.merger[index] and not drafts and mentions_commissioner(sentence.text):
+        if matched is None and page.merger[index] and not drafts and (mentions_commissioner(sentence.text) or stated):
             # A merger with no resolvable names yet ("a single CCG", "the three CCGs"): keep what is stated.
             drafts.append(Draft())
             matched = len(drafts) - 1
@@ -454,6 +465,13 @@ def borrow_members(draft: Draft, page: Reading) -> None:
     if named:
         draft.absorb(max(named)[3])
         return
+    if stated:
+        # "The three CCGs agreed to merge", the CCGs named one by one elsewhere on the page (quotes, contacts).
+        spread = tuple(dict.fromkeys(c for m in page.mentions if not m.area and m.kind is not OrgKind.STP
+                                     and len(m.codes) == 1 for c in m.codes))
+        if len(spread) == stated:
+            draft.absorb(spread)
+            return
     for index, sentence in enumerate(page.sentences):
         if not page.merger[index]:
             continue

@@ -585,3 +585,24 @@ def test_labelled_meeting_date_dates_the_boards_decision() -> None:
     assert [(e["type"], e["date"]) for e in result["events"]] == [
         ("proposal", None), ("governing_body_decision", "2019-07-16")]
     assert [g["status"] for g in result["groupings"]] == ["applied"]
+
+
+@pytest.mark.parametrize(
+    ("text", "members", "stated"),
+    [
+        # Counted in the merger sentence, named one by one in later quotes.
+        (("Merger agreed\nThe three CCGs have agreed to merge from April 2020.\nNHS Darlington CCG's chair said it "
+         "was right for patients. NHS South Tees CCG and NHS Hartlepool and Stockton-on-Tees CCG welcomed it too."),
+         ["00C", "00M", "00K"], 3),
+        (("Merger agreed\nBoth CCGs have agreed to merge from April 2020.\nNHS Bassetlaw CCG's chair welcomed the "
+         "decision. A GP from NHS Doncaster CCG agreed."), ["02Q", "02X"], 2),
+        # "The two organisations" points ahead to the CCGs named next.
+        (("The two organisations will merge in April 2021. The plan was put forward by NHS Ipswich and East Suffolk "
+         "CCG and NHS West Suffolk CCG last year."), ["06L", "07K"], 2),
+        (("NHS Ipswich and East Suffolk CCG and NHS West Suffolk CCG met today.\nThe two organisations will merge "
+         "in April 2021."), ["06L", "07K"], 2),
+    ],
+)
+def test_members_told_by_number_are_found_elsewhere_on_the_page(text: str, members: list[str], stated: int) -> None:
+    result = extract(PageText(title="", text=text, published=PartialDate("2019-06-01")))
+    assert [(g.members, g.n_members_stated) for g in result.groupings] == [(members, stated)]
