@@ -67,6 +67,13 @@ _GP_VOTERS = re.compile(r"\bGPs?\b|\bpractices?\b|\bmemberships?\b|\bLMC\b|\bCCG
 _MEETING_HEADING = re.compile(r"^(?!.*\b(?:will|would|has|have|had|was|were|is|are|to)\b).*"
                               r"\b(?:minutes|committee|(?<!care )board|governing bod(?:y|ies)|cabinet|panel|meeting|agenda)\b",
                               re.IGNORECASE)
+# A sentence telling a meeting: "the governing bodies met in common on 4 March", "at the meeting on 4 March".
+_MET = re.compile(r"\bmet\b|\bmeetings? (?:in common |in public |held )?on\b|\bat (?:its|their|a|the) (?:\w+ )?meeting\b",
+                  re.IGNORECASE)
+# A line that is only a date, perhaps with a weekday or a time: a heading for the steps told under it.
+_DATE_LINE = re.compile(r"^\W*(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,?\s+)?\d{1,2}(?:st|nd|rd|th)?\s+[A-Z][a-z]+,?\s+"
+                        r"\d{4}\W*$|^\W*\d{1,2}[./]\d{1,2}[./]\d{2,4}\W*$")
+_SECTION_DATED = (EventType.GOVERNING_BODY_DECISION, EventType.MEMBER_VOTE)
 # Earlier minutes approved at this meeting name an earlier meeting, not this one.
 _PREVIOUS_MINUTES = re.compile(r"\bminutes of (?:the )?(?:previous |last |earlier )?meetings?\b.{0,60}?\b(?:were|was|be|are)\s+"
                                r"(?:\w+\s+)?(?:agreed|approved|confirmed|accepted|signed|noted)\b|\b(?:accurate|true|correct) record\b"
@@ -274,6 +281,7 @@ def _read_events(page: Reading, groupings: list[Grouping], kept: dict[int, int],
     council = bool(_COUNCIL_PAGE.search(page.text))
     list_heads = _list_heads(page, kept)
     last_dated: str | None = None
+    section_day: str | None = None
     list_kinds: list[EventType] = []
     threshold: float | None = None
     first_group = min(kept)
@@ -284,6 +292,16 @@ def _read_events(page: Reading, groupings: list[Grouping], kept: dict[int, int],
         before_days = [d for d in page.dates_in(before) if d.date.precision == "day"] if before else []
         met_before = before_days[0].date.value if len(before_days) == 1 and re.search(
             r"\bmeeting\b|\bmet\b", before.text, re.IGNORECASE) else None
+        if met_before is None:
+            # "On 4 March the governing bodies met in common. NHS A and NHS B propose ... They agreed to apply."
+            met_before = next((days[0].date.value for earlier in reversed(page.sentences[max(0, index - 3):index])
+                               if len(days := [d for d in page.dates_in(earlier) if d.date.precision == "day"]) == 1
+                               and _MET.search(earlier.text) and not _PREVIOUS_MINUTES.search(earlier.text)), None)
+        if before_days and len(before_days) == 1 and _DATE_LINE.match(before.text) and index > 1 and (
+                page.published is None or before_days[0].date.value != page.published.isoformat()):
+            # A line that is only a date ("Thursday 12 September 2019") heads what follows it, unless it is the
+            # page's own byline.
+            section_day = before_days[0].date.value
         if index and page.dates_in(page.sentences[index - 1]):
             last_dated = page.dates_in(page.sentences[index - 1])[-1].date.value
         row = bool(own_dates) and own_dates[0].start == sentence.start  # "04.03.2019 Governing body approves ..."
@@ -387,6 +405,8 @@ def _read_events(page: Reading, groupings: list[Grouping], kept: dict[int, int],
                 date = met_before
             if cue.type is EventType.GOVERNING_BODY_DECISION and date is None and not cue.exploratory:
                 date = meeting_day
+            if date is None and section_day and cue.type in _SECTION_DATED and not cue.exploratory:
+                date = section_day
             vote = None
             outcome = cue.outcome
             kind, body = cue.type, cue.body

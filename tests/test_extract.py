@@ -606,3 +606,20 @@ def test_labelled_meeting_date_dates_the_boards_decision() -> None:
 def test_members_told_by_number_are_found_elsewhere_on_the_page(text: str, members: list[str], stated: int) -> None:
     result = extract(PageText(title="", text=text, published=PartialDate("2019-06-01")))
     assert [(g.members, g.n_members_stated) for g in result.groupings] == [(members, stated)]
+
+
+def test_a_date_line_dates_the_decision_told_under_it() -> None:
+    text = ("NHS Bassetlaw CCG and NHS Doncaster CCG plan to merge.\nUpdate\nThursday 12 September 2019\n"
+            "The governing bodies approved the merger.")
+    result = extract(PageText(title="", text=text, published=PartialDate("2019-10-01")))
+    decisions = [(e.type, e.date) for e in result.events if e.type is EventType.GOVERNING_BODY_DECISION]
+    assert decisions == [(EventType.GOVERNING_BODY_DECISION, "2019-09-12")]
+
+
+def test_a_meeting_told_two_sentences_before_dates_the_decision() -> None:
+    text = ("On 4 March 2019 the three governing bodies met in common. NHS Darlington CCG, NHS Hartlepool and "
+            "Stockton-on-Tees CCG and NHS South Tees CCG set out plans to merge. The governing bodies agreed to apply "
+            "to NHS England.")
+    result = extract(PageText(title="", text=text, published=PartialDate("2019-04-01")))
+    decisions = [e.date for e in result.events if e.type is EventType.GOVERNING_BODY_DECISION]
+    assert decisions == ["2019-03-04"]
