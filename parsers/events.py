@@ -94,7 +94,10 @@ PATTERNS: dict[EventType, re.Pattern[str]] = {
         r"|\bapplication,?\s+(?:formally\s+)?(?:submitted|made|lodged|sent)\b|\b(?:CCGs?|ICBs?)\s+appl(?:y|ies)\s+(?:to|for)\b"
         r"|\bapplied (?:to|for)\b|\b(?:CCGs?|ICBs?|they|we|bodies|groups|boards)\s+(?:\w+\s+)?applied\b|\bapplication\w*\s+(?:\w+\s+){0,6}(?:was|were|has been|have been|had been)\s+"
         r"(?:formally )?(?:submitted|made|lodged|sent)\b|\bapplication\s+(?:went in|went off|was sent off)\b"
-        r"|\bapplication\s+(?:has|had)\s+(?:now\s+)?(?:gone|been sent)\s+to\b|\bsubmitted (?:their|its|the|a) (?:formal )?(?:merger )?(?:application|case)\b",
+        r"|\bapplication\s+(?:has|had)\s+(?:now\s+)?(?:gone|been sent)\s+to\b"
+        # Headline and timeline style: "Application to merge submitted to NHS England", "CCGs submit merger bid".
+        r"|\bapplication\s+(?:\w+\s+){0,4}?(?:submitted|lodged|sent)\s+to\b|\b(?:submits|lodges)\s+(?:\w+\s+){0,3}?"
+        r"(?:application|bid)\b|\bsubmitted (?:their|its|the|a) (?:formal )?(?:merger )?(?:application|case)\b",
         re.IGNORECASE),
     EventType.MEMBER_VOTE: re.compile(
         r"\b(?:vot(?:e|ed|es|ing)|ballot(?:ed|s)?|poll(?:ed)?)\b"
@@ -118,7 +121,9 @@ PATTERNS: dict[EventType, re.Pattern[str]] = {
         r"(?:have |has |had )?(?:unanimously |formally |each |all |now )?(?:agreed|approved|voted|decided|supported|endorsed|ratified|"
         r"rejected|resolved|recommended|backed|signed off|made a recommendation|gave (?:their|its) (?:support|approval|backing)"
         r"|approves|agrees|supports|endorses|ratifies|(?<=bodies )(?:agree|approve|decide|vote|back|support|endorse)"
-        r"|(?<=boards )(?:agree|approve|decide|vote|back|support|endorse))\b"
+        r"|(?<=boards )(?:agree|approve|decide|vote|back|support|endorse)"
+        # "Governing bodies of NHS A CCG and NHS B CCG agree to ...": a plural subject ending in the names.
+        r"|(?<=CCG )(?:agree|approve|decide|vote|back|endorse)|(?<=CCGs )(?:agree|approve|decide|vote|back|endorse))\b"
         r"|^\s*(?:it was\s+)?(?-i:RESOLVED|AGREED|DECIDED|Resolved|Agreed)\b\s*(?:[:–—-]|that\b|to\b)"
         r"|\bit was (?:resolved|agreed|decided) (?:that|to)\b"
         r"|\b(?:approved|agreed|endorsed|ratified|supported|backed|rejected) by (?:the |their |its |each |both |all )?(?:\w+ )?"

@@ -153,6 +153,10 @@ def cues(sentence: str) -> list[tuple[str, str | None, str]]:
         # A hedge in one clause does not hedge another.
         (("The Board heard that NHS England had approved the merger on 20 October and that a single CCG would "
          "come into being on 1 April 2021."), [("approval", "for", ""), ("effective", None, "planned")]),
+        # Timeline rows written like headlines, without auxiliaries.
+        ("30 September 2019 | Application to merge sent to NHS England", [("application", None, "")]),
+        ("Governing bodies of NHS Bassetlaw CCG and NHS Doncaster CCG approve the merger business case",
+         [("governing_body_decision", "for", "")]),
     ],
 )
 def test_classify_sentence(sentence: str, expected: list[tuple[str, str | None, str]]) -> None:
