@@ -57,7 +57,9 @@ PATTERNS: dict[EventType, re.Pattern[str]] = {
         r"|(?:will|would) not (?:now )?(?:be )?going ahead|(?:agreed|decided|voted|resolved) to (?:withdraw|abandon|drop|scrap|stop)"
         r"|pulled out|pull out|walked away|decided (?:not|against) (?:to )?(?:proceed|pursu|go(?:ing)? ahead|merg)\w*"
         r"|(?:will|would) (?:now )?not (?:now )?(?:proceed|go ahead|be pursued|pursue|happen|take place)|no longer (?:be )?(?:proceed|pursu|go(?:ing)? ahead|plan)\w*"
-        r"|not (?:be )?(?:proceeding|going ahead)|(?:plans|proposals?|merger) (?:has|have) been (?:dropped|abandoned|scrapped))\b",
+        r"|not (?:be )?(?:proceeding|going ahead)|(?:plans|proposals?|merger) (?:has|have) been (?:dropped|abandoned|scrapped)"
+        r"|(?:(?:stepped|stepping|steps) back from|(?:backed|backing|backs) away from|(?:turned|turning) (?:their|its) back on)"
+        r"\s+(?:the |their |its |these |those )?(?:[\w-]+ ){0,2}?(?:merger|merging|plans?|proposals?))\b",
         re.IGNORECASE),
     EventType.DEFERRAL: re.compile(
         r"\b(?:deferr?(?:ed|al|ing)|postpone(?:d|ment|s)?|paused|put on hold|on hold|put back|pushed back|delayed|delay(?:ing)?"
@@ -83,6 +85,8 @@ PATTERNS: dict[EventType, re.Pattern[str]] = {
         rf"|\b(?:application|merger|bid|proposal|plans?|request)\w*,?\s+(?:[\w’'-]+,?\s+){{0,12}}?(?:was|were|has been|have been|had been)\s+"
         rf"(?:formally |conditionally |officially |now )?(?:approved|authorised|given the go-ahead|given the green light|agreed|signed off)"
         rf"(?:\s+by\s+{NHSE})?"
+        rf"|\b(?:(?:has|have|had)\s+(?:now\s+)?been|was|were)\s+(?:now\s+|formally\s+|officially\s+)?(?:confirmed|authorised|ratified)"
+        rf"\s+by\s+{NHSE}"
         rf"|\b(?:approved|authorised|ratified|signed off|sanctioned) by {NHSE}|\bgreen light (?:from|by) {NHSE}|\b{NHSE} approval (?:was|has been) (?:given|granted|received)"
         rf"|\b(?:approval|authorisation|go-ahead)\s+(?:\w+\s+){{0,3}}(?:was|has been|had been)\s+(?:formally\s+)?(?:confirmed|given|granted|received)"
         rf"|^(?:[\w-]+\s+){{0,2}}(?:go-ahead|green light|approval|approved)\s+(?:for|to)\b"
@@ -97,7 +101,11 @@ PATTERNS: dict[EventType, re.Pattern[str]] = {
         r"|\bapplication\s+(?:has|had)\s+(?:now\s+)?(?:gone|been sent)\s+to\b"
         # Headline and timeline style: "Application to merge submitted to NHS England", "CCGs submit merger bid".
         r"|\bapplication\s+(?:\w+\s+){0,4}?(?:submitted|lodged|sent)\s+to\b|\b(?:submits|lodges)\s+(?:\w+\s+){0,3}?"
-        r"(?:application|bid)\b|\bsubmitted (?:their|its|the|a) (?:formal )?(?:merger )?(?:application|case)\b",
+        r"(?:application|bid)\b"
+        rf"|\b(?:put forward|submitted|presented|sent)\s+(?:a |an |the |their |its )?(?:formal |full )?(?:business )?case\s+"
+        rf"(?:\w+\s+){{0,3}}?to\s+{NHSE}"
+        rf"|\b{NHSE}\s+(?:is|are|was|were)\s+(?:now\s+|currently\s+)?(?:considering|assessing|reviewing)\s+(?:the|their|its)\s+"
+        r"(?:merger\s+)?application\b|\bsubmitted (?:their|its|the|a) (?:formal )?(?:merger )?(?:application|case)\b",
         re.IGNORECASE),
     EventType.MEMBER_VOTE: re.compile(
         r"\b(?:vot(?:e|ed|es|ing)|ballot(?:ed|s)?|poll(?:ed)?)\b"
@@ -133,6 +141,8 @@ PATTERNS: dict[EventType, re.Pattern[str]] = {
         r"\b(?:consultation|engagement (?:exercise|period)|listening exercise)\w*\s+(?:\w+\s+){0,4}?(?:had |has |have |was |is |will |)"
         r"(?:start|began|begun|begin|launch|open|run|ran|go live|went live|kick)\w*"
         r"|\b(?:launch|start|open|began|begin)\w*\s+(?:a |an |the |its |their )?(?:\w+\s+){0,3}?(?:consultation|engagement)\b"
+        r"|\b(?:consultation|engagement)\b(?:\W+\w+){0,6}?\W+(?:is|are) (?:now )?(?:under ?way|live|open)\b"
+        r"|\b(?:are|is) being asked (?:for )?(?:their|your) views\b"
         r"|\b(?:want|like|wish)s? to hear (?:your|the) views\b|\bhave your say\b|\b(?:are|is|now) consulting\b"
         r"|\bconsultation (?:is (?:now )?open|on (?:the|their|its) proposals?|period)\b|\bseek(?:ing|s)? (?:the )?(?:public'?s? )?(?:views|feedback)\b"
         r"|\bengag(?:ing|ed|e|es)\s+(?:with\s+)?(?:[\w,]+\s+){0,6}?(?:the public|patients|residents|local people|communities)\b"
@@ -190,7 +200,8 @@ _PATTERN_KEYS: dict[EventType, tuple[str, ...]] = {
     EventType.REJECTION: ("reject", "turned down", "refus", "declin", "block", "veto", "did not", "not approved", "unsuccessful",
                           "not be ", "not supported", "not been supported", "not agreed", "turns down"),
     EventType.WITHDRAWAL: ("withdr", "stop", "drop", "abandon", "scrap", "ditch", "shelv", "called off", "ruled out", "pull", "axed", "binned",
-                           "walked away", "decided", "not ", "no longer"),
+                           "walked away", "decided", "not ", "no longer", "back from", "away from",
+                           "back on"),
     EventType.DEFERRAL: ("defer", "postpon", "pause", "hold", "put back", "pushed back", "delay", " ice", "long grass", "slipped",
                          "halted", "suspended", " back", "back burner", "now merge", "now go live", "now launch", "now start", "now take effect",
                          "now take place", "now happen", "now go ahead", "not before"),
@@ -198,7 +209,7 @@ _PATTERN_KEYS: dict[EventType, tuple[str, ...]] = {
                          "thumbs up",
                          "nhs england", "nhse", "regulator", "secretary of state", "dhsc", "department of health",
                          "minister", "government", "national team", "national body"),
-    EventType.APPLICATION: ("appl", "bid", "request", "submitted"),
+    EventType.APPLICATION: ("appl", "bid", "request", "submitted", "case"),
     EventType.MEMBER_VOTE: ("vot", "ballot", "poll", "back", "reject", "support", "endorse", "approved", "oppose", "motion",
                             "majority", "failed to", "fell short", "did not",
                             "turned down", "agreed", "refused", "thrown out", "said no", "said yes", "per cent", "percent",

@@ -157,6 +157,13 @@ def cues(sentence: str) -> list[tuple[str, str | None, str]]:
         ("30 September 2019 | Application to merge sent to NHS England", [("application", None, "")]),
         ("Governing bodies of NHS Bassetlaw CCG and NHS Doncaster CCG approve the merger business case",
          [("governing_body_decision", "for", "")]),
+        # Last steps in less usual words.
+        ("Both CCGs have now stepped back from the merger plans.", [("withdrawal", None, "")]),
+        ("The GP chair stepped back from the role last year.", []),
+        ("The single CCG has now been confirmed by NHS England.", [("approval", "for", "")]),
+        ("The engagement on the merger is now under way.", [("consultation_start", None, "")]),
+        ("The CCGs put forward their business case to NHS England in July.", [("application", None, "")]),
+        ("NHS England is now assessing the merger application.", [("application", None, "")]),
     ],
 )
 def test_classify_sentence(sentence: str, expected: list[tuple[str, str | None, str]]) -> None:
