@@ -47,6 +47,8 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         rf"(?:,?\s+(?P<y>{YEAR}))?\b")),
     # Thursday, 13th June 2019 / 1 April 2020 / 20 June
     ("dmy", re.compile(rf"\b{WEEKDAY}?(?P<d>[0-3]?\d){ORD}\s+(?:of\s+)?{_M.format('m')}(?:,?\s+(?P<y>{YEAR}))?\b")),
+    # 04-Mar-2019, as date columns in spreadsheets and registers print it
+    ("dmy", re.compile(rf"\b(?P<d>[0-3]?\d)-{_M.format('m')}-(?P<y>{YEAR})\b")),
     # June 20, 2019 / June 20 (not "June 2019", which is month precision)
     ("mdy", re.compile(rf"\b{WEEKDAY}?{_M.format('m')}\s+(?P<d>[0-3]?\d){ORD}(?!\d)(?:,?\s+(?P<y>{YEAR}))?\b")),
     # "May–July 2019" at the start of a line: the first month of a span, its year borrowed from the second.

@@ -19,6 +19,8 @@ def found(text: str, page: PartialDate | None = None) -> list[tuple[str, str | N
     [
         ("Date of decision: 15/07/2019", None, [("2019-07-15", None)]),
         ("agreed on 10/09/20", None, [("2020-09-10", None)]),
+        ("Decision date 04-Mar-2019", None, [("2019-03-04", None)]),
+        ("approved 12-SEP-2019 by the board", None, [("2019-09-12", None)]),
         ("Thursday, 13th June 2019", None, [("2019-06-13", None)]),
         ("on 1st April 2021", None, [("2021-04-01", None)]),
         ("will come into being on April 1, 2020.", None, [("2020-04-01", None)]),
