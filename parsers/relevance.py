@@ -56,6 +56,9 @@ MERGER = _Keyed([
     (("replaced",), (r"\b(?:be|been|being|were|was) replaced by (?:a |one |the )?(?:single |new )?(?:NHS\b|CCG|ICB|organisation"
                     r"|commissioner)")),
     (("into ",), r"\binto (?:one|two|three|four|a single)\b"),
+    # "CCGs unite under one governing body", "agreed to unify", "set to fuse".
+    (("unit", "unif", "fus"), (r"\bunit(?:e|es|ing)\b|\bunited (?:as|under|into|to form)\b|\bunif(?:y|ies|ied|ying|ication)\b"
+                              r"|\bfus(?:e|es|ed|ing|ion)\b")),
 ])
 
 # The kinds of organisation this project tracks.

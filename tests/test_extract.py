@@ -580,6 +580,9 @@ def test_a_members_own_founding_is_not_the_merger() -> None:
         ("The three CCGs came together to discuss winter pressures.", False),
         ("Governing body members of both CCGs came together at a workshop in March.", False),
         ("The two CCGs will share a single accountable officer with a view to merging next year.", True),
+        ("The three CCGs will unite under one governing body next April.", True),
+        ("Clinical commissioning groups across the county have agreed to unify.", True),
+        ("The CCG's staff united to raise money for the hospice.", False),
     ],
 )
 def test_merger_sentence(sentence: str, expected: bool) -> None:
