@@ -47,8 +47,8 @@ _DECISIONS = (EventType.GOVERNING_BODY_DECISION, EventType.WITHDRAWAL, EventType
               EventType.REJECTION, EventType.APPLICATION)
 # Said outright of commissioners, with no council, support unit, trust or practice in the sentence.
 _OUTRIGHT = re.compile(
-    r"\b(?:CCGs|ICBs|clinical commissioning groups|integrated care boards)\b(?:\W+\w+){0,4}?\W+(?:merg|amalgamat|combin"
-    r"|(?:come|coming|came) together|become one|form (?:a single|one)|create (?:a single|one))"
+    r"\b(?:CCGs|ICBs|clinical commissioning groups|integrated care boards)\b(?:\W+\w+){0,10}?\W+(?:merg|amalgamat|combin"
+    r"|(?:come|coming|came) together|become one|form (?:a single|one)|create (?:a single|one)|cluster|unit[ei]|unif)"
     r"|\b(?:merg|amalgamat)\w*(?:\W+\w+){0,4}?\W+(?:CCGs|ICBs|clinical commissioning groups|integrated care boards)\b"
     r"|\b(?:single|one|new|merged) (?:CCG|ICB)\b", re.IGNORECASE)
 # Organisations told only by number: "both organisations", "the two bodies".
