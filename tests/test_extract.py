@@ -640,6 +640,6 @@ def test_a_meeting_told_two_sentences_before_dates_the_decision() -> None:
 
 
 def test_a_cluster_of_boards_not_resolved_by_name_is_still_relevant() -> None:
-    text = "Integrated care boards in the far south west are to work together as a cluster from the autumn."
+    text = "Integrated care boards in the far south west are to work as a cluster from the autumn."
     result = extract(PageText(title="", text=text, published=PartialDate("2025-06-01")))
     assert (result.relevant, result.groupings) == (True, [])
