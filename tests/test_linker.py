@@ -75,6 +75,7 @@ NAME_VARIANTS = [
     ("NHS Coventry and Warwickshire CCG", dt.date(2021, 6, 1), [("B2M3M",)]),
     ("NHS Herts Valleys CCG", SPRING_2019, [("06N",)]),
     ("Herts Valleys Clinical Commissioning Group", SPRING_2019, [("06N",)]),
+    ("Hull and East Riding CCGs", SPRING_2019, [("03F",), ("02Y",)]),
     ("NHS Northern, Eastern and Western Devon CCG", SUMMER_2018, [("99P",)]),
     ("NEW Devon CCG", SUMMER_2018, [("99P",)]),
     ("NHS Hartlepool and Stockton-on-Tees CCG", SPRING_2019, [("00K",)]),
