@@ -44,6 +44,8 @@ OBJECT = r"(?:the |their |its |a |an |our |this |these )?(?:\w+[- ]){0,3}(?:merg
 PATTERNS: dict[EventType, re.Pattern[str]] = {
     EventType.REJECTION: re.compile(
         rf"\b{NHSE}\s+(?:rejects|turns down|refuses|blocks|vetoes)\b"
+        rf"|\b{NHSE}\s+(?:has |have |had )?(?:said |stated |made clear )?(?:(?:that )?it )?(?:cannot|can ?not|could not|"
+        rf"(?:is|was) unable to|would not|will not) (?:support|approve|back|agree to)\b"
         rf"|\b{NHSE}\s+(?:has |have |had )?(?:(?:now|formally|subsequently) )?(?:rejected|turned down|refused|declined|blocked|vetoed|"
         rf"did not (?:approve|support|back|authorise)|not approved)\b(?! to comment)"
         rf"|\b(?:application|bid|request|merger)\w*\s+(?:\w+\s+){{0,6}}(?:was|were|has been|have been|had been)\s+(?:rejected|turned down|refused|"
@@ -80,6 +82,7 @@ PATTERNS: dict[EventType, re.Pattern[str]] = {
         rf"|\b(?:was|were|has been|have been|had been|been|got|gets|get|received)\s+(?:given\s+)?(?:the\s+|a\s+)?"
         rf"(?:formal\s+|final\s+|conditional\s+)?(?:green light|go-ahead|thumbs up)\b"
         rf"|\bapproved in principle\b"
+        rf"|\b(?:given|granted)\s+(?:[\w-]+\s+){{0,3}}?(?:seal of )?approval\s+(?:by|from)\s+{NHSE}"
         rf"|\b(?:received|been given|been granted|gained|secured|won|got|obtained)\s+(?:\w+\s+){{0,3}}(?:approval|authorisation|"
         rf"go-ahead|green light|sign-off)"
         rf"|\b(?:application|merger|bid|proposal|plans?|request)\w*,?\s+(?:[\w’'-]+,?\s+){{0,12}}?(?:was|were|has been|have been|had been)\s+"
@@ -119,7 +122,9 @@ PATTERNS: dict[EventType, re.Pattern[str]] = {
         r"|\b(?:failed to (?:secure|win|reach|achieve|get|gain)|fell short of|did not (?:secure|reach|achieve|get|gain))\s+"
         r"(?:the\s+)?(?:required\s+|necessary\s+|needed\s+)?(?:\d+(?:\.\d+)?\s*(?:%|per cent)|two-thirds|majority|threshold)"
         r"|\b(?:per cent|percent|%)\s+(?:of\s+(?:\w+\s+){0,3})?(?:in favour|against|for|backed|supported|opposed)\b"
-        r"|\b\d+\s+(?:\w+\s+)?(?:in favour|against)\b",
+        r"|\b\d+\s+(?:\w+\s+)?(?:in favour|against)\b"
+        r"|\b(?:members?|practices|GPs)\s+(?:[\w’'-]+\s+){0,6}?(?:have |has |had )?(?:given|gave)\s+(?:[\w-]+\s+){0,4}?"
+        r"(?:their|its)\s+(?:full\s+|unanimous\s+|overwhelming\s+)?(?:backing|support|approval|blessing)\b",
         re.IGNORECASE),
     EventType.GOVERNING_BODY_DECISION: re.compile(
         r"(?<!members of )(?<!majority of )(?<!practices in )(?<!practices of )"
@@ -141,7 +146,7 @@ PATTERNS: dict[EventType, re.Pattern[str]] = {
         r"\b(?:consultation|engagement (?:exercise|period)|listening exercise)\w*\s+(?:\w+\s+){0,4}?(?:had |has |have |was |is |will |)"
         r"(?:start|began|begun|begin|launch|open|run|ran|go live|went live|kick)\w*"
         r"|\b(?:launch|start|open|began|begin)\w*\s+(?:a |an |the |its |their )?(?:\w+\s+){0,3}?(?:consultation|engagement)\b"
-        r"|\b(?:consultation|engagement)\b(?:\W+\w+){0,6}?\W+(?:is|are) (?:now )?(?:under ?way|live|open)\b"
+        r"|\b(?:consultation|engagement)\b(?:\W+\w+){0,6}?\W+(?:is|are|gets|got|has got|goes|went) (?:now )?(?:under ?way|live|open)\b"
         r"|\b(?:are|is) being asked (?:for )?(?:their|your) views\b"
         r"|\b(?:want|like|wish)s? to hear (?:your|the) views\b|\bhave your say\b|\b(?:are|is|now) consulting\b"
         r"|\bconsultation (?:is (?:now )?open|on (?:the|their|its) proposals?|period)\b|\bseek(?:ing|s)? (?:the )?(?:public'?s? )?(?:views|feedback)\b"
@@ -182,7 +187,9 @@ PATTERNS: dict[EventType, re.Pattern[str]] = {
         r"been created|replaced|come into being|launched|dissolved)|is now (?:live|operational|in place)|took over"
         r"|(?<=merger )(?:formally |officially )?(?:took effect|went ahead|took place|was completed|completed|happened|went live)"
         r"|(?<=mergers )(?:formally |officially )?(?:took effect|went ahead|took place|were completed|completed|happened)"
-        r"|(?:have |has |now )?(?:operated|operating|operates) as (?:a single|one) (?:CCG|ICB|organisation|commissioner|statutory body))\b",
+        r"|(?:have |has |now )?(?:operated|operating|operates) as (?:a single|one) (?:CCG|ICB|organisation|commissioner|statutory body)"
+        r"|(?<=CCGs )(?:are|became) (?:now )?(?:one|a single) (?:organisation|CCG)|(?<=ICBs )(?:are|became) (?:now )?(?:one|a single)"
+        r" (?:organisation|ICB)|(?:is|are) (?:now )?up and running)\b",
         re.IGNORECASE),
     EventType.PROPOSAL: re.compile(
         r"\bpropos(?:e|es|ed|al|als|ing)\b|\bplans\b(?! for the (?:winter|year))|\bplan (?:to|for|is)\b|\bintention to\b"
@@ -198,7 +205,8 @@ PATTERNS: dict[EventType, re.Pattern[str]] = {
 # Words without which a pattern cannot match (lower case; the sentence is padded with spaces).
 _PATTERN_KEYS: dict[EventType, tuple[str, ...]] = {
     EventType.REJECTION: ("reject", "turned down", "refus", "declin", "block", "veto", "did not", "not approved", "unsuccessful",
-                          "not be ", "not supported", "not been supported", "not agreed", "turns down"),
+                          "not be ", "not supported", "not been supported", "not agreed", "turns down",
+                          "cannot", "can not", "could not", "unable", "would not", "will not"),
     EventType.WITHDRAWAL: ("withdr", "stop", "drop", "abandon", "scrap", "ditch", "shelv", "called off", "ruled out", "pull", "axed", "binned",
                            "walked away", "decided", "not ", "no longer", "back from", "away from",
                            "back on"),
@@ -210,7 +218,7 @@ _PATTERN_KEYS: dict[EventType, tuple[str, ...]] = {
                          "nhs england", "nhse", "regulator", "secretary of state", "dhsc", "department of health",
                          "minister", "government", "national team", "national body"),
     EventType.APPLICATION: ("appl", "bid", "request", "submitted", "case"),
-    EventType.MEMBER_VOTE: ("vot", "ballot", "poll", "back", "reject", "support", "endorse", "approved", "oppose", "motion",
+    EventType.MEMBER_VOTE: ("vot", "ballot", "given", "gave", "poll", "back", "reject", "support", "endorse", "approved", "oppose", "motion",
                             "majority", "failed to", "fell short", "did not",
                             "turned down", "agreed", "refused", "thrown out", "said no", "said yes", "per cent", "percent",
                             "%", "in favour", "against"),
@@ -225,7 +233,8 @@ _PATTERN_KEYS: dict[EventType, tuple[str, ...]] = {
     EventType.MEETING: ("meeting", "meet ", "decided at", "date of decision"),
     EventType.EFFECTIVE: ("merged", "came into", "established", "created", "formed", "launched", "born", "dissolved",
                           "abolished", "replaced", "went live", "began", "come into", "is now", "took over", "merged",
-                          "took effect", "went ahead", "took place", "complet", "happened", "operat"),
+                          "took effect", "went ahead", "took place", "complet", "happened", "operat", "are one", "became one",
+                          "are now one", "a single", "up and running"),
     EventType.PROPOSAL: ("propos", "plans", "plan ", "intend", "intention", "explor", "consider", "look", "investigat",
                          "discuss", "option", "case for change", "set to", "in talks", "recommend", "strategic direction",
                          "aim ", "aim is", "expression of", "notif", "merge", "form", "cluster", "become", "combine",

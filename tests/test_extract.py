@@ -164,6 +164,12 @@ def cues(sentence: str) -> list[tuple[str, str | None, str]]:
         ("The engagement on the merger is now under way.", [("consultation_start", None, "")]),
         ("The CCGs put forward their business case to NHS England in July.", [("application", None, "")]),
         ("NHS England is now assessing the merger application.", [("application", None, "")]),
+        ("NHS England has said it cannot support the merger.", [("rejection", "against", "")]),
+        ("Member practices gave the plans their full support.", [("member_vote", "for", "")]),
+        ("The merger has now been given the final seal of approval by NHS England.", [("approval", "for", "")]),
+        ("From today the two CCGs are one organisation.", [("effective", None, "")]),
+        ("The new CCG is now up and running.", [("effective", None, "")]),
+        ("A twelve-week engagement exercise gets under way on Monday.", [("consultation_start", None, "")]),
     ],
 )
 def test_classify_sentence(sentence: str, expected: list[tuple[str, str | None, str]]) -> None:
