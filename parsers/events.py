@@ -234,7 +234,7 @@ _PATTERN_KEYS: dict[EventType, tuple[str, ...]] = {
     EventType.EFFECTIVE: ("merged", "came into", "established", "created", "formed", "launched", "born", "dissolved",
                           "abolished", "replaced", "went live", "began", "come into", "is now", "took over", "merged",
                           "took effect", "went ahead", "took place", "complet", "happened", "operat", "are one", "became one",
-                          "are now one", "a single", "up and running"),
+                          "are now one", "are a single", "are now a single", "became a single", "up and running"),
     EventType.PROPOSAL: ("propos", "plans", "plan ", "intend", "intention", "explor", "consider", "look", "investigat",
                          "discuss", "option", "case for change", "set to", "in talks", "recommend", "strategic direction",
                          "aim ", "aim is", "expression of", "notif", "merge", "form", "cluster", "become", "combine",

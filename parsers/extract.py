@@ -271,6 +271,15 @@ def _page_meeting_date(page: Reading) -> str | None:
     return None
 
 
+def _met_earlier(page: Reading, index: int) -> str | None:
+    """The day of a meeting told a few sentences back: "On 4 March the governing bodies met in common. ... They agreed"."""
+    for earlier in reversed(page.sentences[max(0, index - 3):index]):
+        days = [d for d in page.dates_in(earlier) if d.date.precision == "day"]
+        if len(days) == 1 and _MET.search(earlier.text) and not _PREVIOUS_MINUTES.search(earlier.text):
+            return days[0].date.value
+    return None
+
+
 def _read_events(page: Reading, groupings: list[Grouping], kept: dict[int, int],
                  register: Register) -> tuple[list[Event], dict[int, str]]:
     events: list[Event] = []
@@ -292,11 +301,6 @@ def _read_events(page: Reading, groupings: list[Grouping], kept: dict[int, int],
         before_days = [d for d in page.dates_in(before) if d.date.precision == "day"] if before else []
         met_before = before_days[0].date.value if len(before_days) == 1 and re.search(
             r"\bmeeting\b|\bmet\b", before.text, re.IGNORECASE) else None
-        if met_before is None:
-            # "On 4 March the governing bodies met in common. NHS A and NHS B propose ... They agreed to apply."
-            met_before = next((days[0].date.value for earlier in reversed(page.sentences[max(0, index - 3):index])
-                               if len(days := [d for d in page.dates_in(earlier) if d.date.precision == "day"]) == 1
-                               and _MET.search(earlier.text) and not _PREVIOUS_MINUTES.search(earlier.text)), None)
         if before_days and len(before_days) == 1 and _DATE_LINE.match(before.text) and index > 1 and (
                 page.published is None or before_days[0].date.value != page.published.isoformat()):
             # A line that is only a date ("Thursday 12 September 2019") heads what follows it, unless it is the
@@ -400,6 +404,8 @@ def _read_events(page: Reading, groupings: list[Grouping], kept: dict[int, int],
                 if date:
                     vote_dates.append((number, date))
                 continue
+            if cue.type is EventType.GOVERNING_BODY_DECISION and date is None and met_before is None:
+                met_before = _met_earlier(page, index)
             if cue.type is EventType.GOVERNING_BODY_DECISION and date is None and met_before:
                 # "At its meeting on 12 September the governing body considered the results. It agreed to apply."
                 date = met_before

@@ -57,7 +57,7 @@ MERGER = _Keyed([
                     r"|commissioner)")),
     (("into ",), r"\binto (?:one|two|three|four|a single)\b"),
     # "CCGs unite under one governing body", "agreed to unify", "set to fuse".
-    (("unit", "unif", "fus"), (r"\bunit(?:e|es|ing)\b|\bunited (?:as|under|into|to form)\b|\bunif(?:y|ies|ied|ying|ication)\b"
+    ((" unit", " unif", " fus"), (r"\bunit(?:e|es|ing)\b|\bunited (?:as|under|into|to form)\b|\bunif(?:y|ies|ied|ying|ication)\b"
                               r"|\bfus(?:e|es|ed|ing|ion)\b")),
 ])
 
