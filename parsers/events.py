@@ -255,9 +255,9 @@ AGAINST = Gated(re.compile(
     re.IGNORECASE), ('against', 'reject', 'turned down', 'voted down', 'oppos', 'refus', 'did not', 'not support', 'failed', 'fell short', 'no vote', 'said no', 'threw out', 'thrown out', 'blocked', 'tied', 'not carried', 'lost', 'defeated', 'not pass', 'short of',
                      'fell', 'voted no', 'voting no', 'reached', 'achieved', ' met', 'secured'))
 FOR = Gated(re.compile(
-    r"\b(?:in favour|for the|voted for|voted to|backed|support(?:ed|s)?|approv\w+|endors\w+|agreed|ratified|unanimous\w*|said yes"
+    r"\b(?:in favour|for the|voted for|voted to|backed|backing|blessing|support(?:ed|s)?|approv\w+|endors\w+|agreed|ratified|unanimous\w*|said yes"
     r"|go-ahead|green light|yes vote|voted in support|carried|passed|backs?|supports|endorses|voted yes|voting yes)\b",
-    re.IGNORECASE), ('favour', 'for the', 'voted', 'back', 'support', 'approv', 'endors', 'agreed', 'ratified', 'unanimous',
+    re.IGNORECASE), ('favour', 'for the', 'voted', 'back', 'blessing', 'support', 'approv', 'endors', 'agreed', 'ratified', 'unanimous',
                      'said yes', 'go-ahead', 'green light', 'yes vote', 'carried', 'passed', 'voted yes', 'voting yes'))
 PENDING = Gated(re.compile(
     r"\b(?:will (?:be )?(?:vote|ballot|decide|consider|poll)\w*|(?:is|are) (?:due|set|expected|scheduled) to (?:vote|decide|be)"

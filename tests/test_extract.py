@@ -166,6 +166,7 @@ def cues(sentence: str) -> list[tuple[str, str | None, str]]:
         ("NHS England is now assessing the merger application.", [("application", None, "")]),
         ("NHS England has said it cannot support the merger.", [("rejection", "against", "")]),
         ("Member practices gave the plans their full support.", [("member_vote", "for", "")]),
+        ("GP members have given the merger their backing.", [("member_vote", "for", "")]),
         ("The merger has now been given the final seal of approval by NHS England.", [("approval", "for", "")]),
         ("From today the two CCGs are one organisation.", [("effective", None, "")]),
         ("The new CCG is now up and running.", [("effective", None, "")]),
