@@ -6,10 +6,19 @@ from parsers.model import Event
 from parsers.vocab import EventType, Outcome, Status
 
 # Positive stages in the NHS process order; a later stage implies the earlier ones happened.
-_POSITIVE_RANK = {Status.PROPOSED: 1, Status.CONSULTING: 2, Status.VOTE_FOR: 3, Status.APPLIED: 4, Status.APPROVED: 5,
-                  Status.MERGED: 6}
+POSITIVE_RANK = {Status.PROPOSED: 1, Status.CONSULTING: 2, Status.VOTE_FOR: 3, Status.APPLIED: 4, Status.APPROVED: 5,
+                 Status.MERGED: 6}
 # Where a setback sits when its date cannot be compared: a vote lost beats consulting, a rejection beats applying,
 # a deferral or withdrawal beats everything short of the merger itself.
+# Steps whose type alone says where the grouping stands.
+DECISIVE_EVENT_STATUS = {
+    EventType.APPLICATION: Status.APPLIED,
+    EventType.APPROVAL: Status.APPROVED,
+    EventType.EFFECTIVE: Status.MERGED,
+    EventType.REJECTION: Status.REJECTED,
+    EventType.WITHDRAWAL: Status.ABANDONED,
+    EventType.DEFERRAL: Status.DEFERRED,
+}
 _NEGATIVE_RANK = {Status.VOTE_AGAINST: 3, Status.REJECTED: 5, Status.DEFERRED: 5.5, Status.ABANDONED: 5.5}
 
 
@@ -39,14 +48,7 @@ def event_status(event: Event, hint: str = "") -> Status | None:
         return Status.APPLIED if hint == "apply" else Status.PROPOSED
     if kind is EventType.EFFECTIVE and hint == "planned":
         return Status.APPROVED
-    return {
-        EventType.APPLICATION: Status.APPLIED,
-        EventType.APPROVAL: Status.APPROVED,
-        EventType.EFFECTIVE: Status.MERGED,
-        EventType.REJECTION: Status.REJECTED,
-        EventType.WITHDRAWAL: Status.ABANDONED,
-        EventType.DEFERRAL: Status.DEFERRED,
-    }.get(kind)
+    return DECISIVE_EVENT_STATUS.get(kind)
 
 
 def _later_or_same(first: str | None, second: str | None) -> bool | None:
@@ -64,14 +66,14 @@ def grouping_status(events: list[Event], hints: dict[int, str] | None = None) ->
     staged = [(status, event) for status, event in staged if status is not None]
     if not staged:
         return Status.PROPOSED if events else Status.UNKNOWN
-    positives = [(s, e) for s, e in staged if s in _POSITIVE_RANK]
+    positives = [(s, e) for s, e in staged if s in POSITIVE_RANK]
     negatives = [(s, e) for s, e in staged if s in _NEGATIVE_RANK]
-    best = max(positives, key=lambda pair: (_POSITIVE_RANK[pair[0]], pair[1].date or "")) if positives else None
+    best = max(positives, key=lambda pair: (POSITIVE_RANK[pair[0]], pair[1].date or "")) if positives else None
     winner: tuple | None = None
     for status, event in negatives:
         if best is not None:
             later = _later_or_same(event.date, best[1].date)
-            if later is False or (later is None and _NEGATIVE_RANK[status] < _POSITIVE_RANK[best[0]]):
+            if later is False or (later is None and _NEGATIVE_RANK[status] < POSITIVE_RANK[best[0]]):
                 continue
         if winner is None or _beats(status, event, winner):
             winner = (status, event)

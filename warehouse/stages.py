@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from parsers.status import DECISIVE_EVENT_STATUS, POSITIVE_RANK
 from parsers.vocab import EventType, Outcome, Status
 from warehouse.facts import (
     Claim,
@@ -15,15 +16,6 @@ from warehouse.facts import (
     short_hash,
 )
 
-POSITIVE_RANK = {
-    Status.PROPOSED: 1,
-    Status.CONSULTING: 2,
-    Status.VOTE_FOR: 3,
-    Status.APPLIED: 4,
-    Status.APPROVED: 5,
-    Status.MERGED: 6,
-}
-
 NEGATIVE = {Status.VOTE_AGAINST, Status.REJECTED, Status.DEFERRED, Status.ABANDONED}
 
 EVENT_STATUS = {
@@ -31,12 +23,7 @@ EVENT_STATUS = {
     EventType.CONSULTATION_START: Status.CONSULTING,
     EventType.CONSULTATION_END: Status.CONSULTING,
     EventType.PUBLIC_MEETING: Status.CONSULTING,
-    EventType.APPLICATION: Status.APPLIED,
-    EventType.APPROVAL: Status.APPROVED,
-    EventType.EFFECTIVE: Status.MERGED,
-    EventType.REJECTION: Status.REJECTED,
-    EventType.WITHDRAWAL: Status.ABANDONED,
-    EventType.DEFERRAL: Status.DEFERRED,
+    **DECISIVE_EVENT_STATUS,
 }
 
 
