@@ -2,34 +2,16 @@
 
 -- name: claims
 -- Each extracted grouping with the date and provenance of its document version, oldest document first.
-WITH docs AS (
-    SELECT document_id, url, source_id, fetched_at, capture_time,
-           coalesce(
-               try_cast(CASE length(published) WHEN 4 THEN published || '-01-01'
-                                               WHEN 7 THEN published || '-01'
-                                               ELSE published END AS DATE),
-               capture_time::DATE) AS doc_date
-    FROM documents
-)
 SELECT g.document_id, g.idx, g.members, g.member_names, g.n_members_stated, g.area, g.successor_name,
        g.target_date, g.status, d.doc_date, d.url, d.source_id, d.fetched_at
-FROM extracted_groupings AS g JOIN docs AS d USING (document_id)
+FROM extracted_groupings AS g JOIN document_dates AS d USING (document_id)
 ORDER BY d.doc_date NULLS FIRST, g.document_id, g.idx;
 
 -- name: extracted_events
-WITH docs AS (
-    SELECT document_id, url, source_id, fetched_at, capture_time,
-           coalesce(
-               try_cast(CASE length(published) WHEN 4 THEN published || '-01-01'
-                                               WHEN 7 THEN published || '-01'
-                                               ELSE published END AS DATE),
-               capture_time::DATE) AS doc_date
-    FROM documents
-)
 SELECT e.document_id, e.grouping_idx, e.type, e.date, e.body, e.outcome, e.detail, e.evidence,
        e.vote_member_code, e.vote_for, e.vote_against, e.vote_abstain, e.vote_percent_for, e.vote_turnout,
        e.vote_threshold, d.doc_date, d.url, d.source_id, d.fetched_at, d.capture_time
-FROM extracted_events AS e JOIN docs AS d USING (document_id)
+FROM extracted_events AS e JOIN document_dates AS d USING (document_id)
 ORDER BY e.document_id, e.idx;
 
 -- name: footprints

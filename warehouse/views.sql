@@ -44,25 +44,23 @@ SELECT
 FROM events AS e
 JOIN groupings AS g USING (grouping_id);
 
+-- Each document version's own date: its published date at its first day, else the archive capture day.
+CREATE OR REPLACE VIEW document_dates AS
+SELECT document_id, url, source_id, fetched_at, capture_time,
+       coalesce(
+           try_cast(CASE length(published) WHEN 4 THEN published || '-01-01'
+                                           WHEN 7 THEN published || '-01'
+                                           ELSE published END AS DATE),
+           capture_time::DATE) AS doc_date
+FROM documents;
+
 -- The tables `ccgwatch export` writes, shaped for spreadsheets: lists joined with "; ".
 CREATE OR REPLACE VIEW export_groupings AS
-SELECT
-    grouping_id,
-    label,
+SELECT * REPLACE (
     array_to_string(member_codes, '; ') AS member_codes,
     array_to_string(member_names, '; ') AS member_names,
-    area,
-    successor_name,
-    status,
-    reported_status,
-    target_date,
-    effective_date,
-    confirmed_by_register,
-    last_evidence_date,
-    n_sources,
-    source_url,
-    rounds,
     array_to_string(flags, '; ') AS flags
+)
 FROM grouping_status;
 
 CREATE OR REPLACE VIEW export_events AS
