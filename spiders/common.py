@@ -9,6 +9,7 @@ or the file given as `sources_file`) or, from the crawl runner, with the `Source
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -16,8 +17,8 @@ from typing import Any
 import scrapy
 from scrapy.http import Response
 
-from spiders.failures import FailureRecordingMixin
-from spiders.items import PageItem
+from spiders.failures import FailureKind, FailureRecordingMixin, pdf_problem
+from spiders.items import FetchErrorItem, PageItem
 from spiders.sources import REGISTRY, Source, read_sources
 
 KEPT_HEADERS = ("content-type", "etag", "last-modified", "date")
@@ -78,6 +79,15 @@ class SourceSpider(FailureRecordingMixin, scrapy.Spider):
         """Undated things are kept: missing a page costs more than fetching one too many."""
         return day is None or self.since is None or day >= self.since
 
+    def parse_document(self, response: Response) -> Iterator[PageItem | FetchErrorItem]:
+        """An attached document (a report, a consultation paper): kept as a page, unless it is a broken PDF."""
+        problem = pdf_problem(response.body) if looks_like_pdf(response) else None
+        if problem:
+            yield self.fetch_error(response.url, FailureKind.BAD_PDF, problem, status=response.status,
+                                   request=response.request)
+            return
+        yield self.page_item(response, response.meta.get("title"), response.meta.get("page_date"))
+
     def page_item(self, response: Response, title: str | None = None, page_date: date | None = None) -> PageItem:
         redirects = response.request.meta.get("redirect_urls") if response.request else None
         headers = {
@@ -100,3 +110,9 @@ class SourceSpider(FailureRecordingMixin, scrapy.Spider):
             title=" ".join(title.split()) if title else None,
             page_date=page_date.isoformat() if page_date else None,
         )
+
+
+def looks_like_pdf(response: Response) -> bool:
+    """By its content type, its address or its first bytes: servers often send PDFs as octet-stream."""
+    content_type = (response.headers.get("Content-Type") or b"").decode("latin-1").lower()
+    return "pdf" in content_type or response.url.lower().endswith(".pdf") or response.body[:5] == b"%PDF-"

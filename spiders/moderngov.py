@@ -23,7 +23,6 @@ from scrapy.http import Response
 from twisted.python.failure import Failure
 
 from spiders.common import SourceSpider
-from spiders.failures import FailureKind, pdf_problem
 from spiders.moderngov_pages import (
     AGENDA_ITEM_LINKS,
     COMMITTEE_LINKS,
@@ -207,17 +206,4 @@ class ModernGovSpider(SourceSpider):
     # --- attached reports ------------------------------------------------------------------------------
 
     def document_request(self, url: str, title: str | None, day: date | None) -> scrapy.Request:
-        return scrapy.Request(url, self.parse_document, meta={"title": title, "meeting_date": day})
-
-    def parse_document(self, response: Response) -> Iterator[Any]:
-        problem = pdf_problem(response.body) if self.looks_like_pdf(response) else None
-        if problem:
-            yield self.fetch_error(response.url, FailureKind.BAD_PDF, problem, status=response.status,
-                                   request=response.request)
-            return
-        yield self.page_item(response, response.meta.get("title"), response.meta.get("meeting_date"))
-
-    @staticmethod
-    def looks_like_pdf(response: Response) -> bool:
-        content_type = (response.headers.get("Content-Type") or b"").decode("latin-1").lower()
-        return "pdf" in content_type or response.url.lower().endswith(".pdf")
+        return scrapy.Request(url, self.parse_document, meta={"title": title, "page_date": day})

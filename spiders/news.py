@@ -20,8 +20,7 @@ import scrapy
 from parsel import Selector
 from scrapy.http import Response, TextResponse
 
-from spiders.common import SourceSpider
-from spiders.failures import FailureKind, pdf_problem
+from spiders.common import SourceSpider, looks_like_pdf
 
 # Where listing pages put their article links, most specific first.
 ARTICLE_LINKS = (
@@ -89,7 +88,7 @@ class NewsSpider(SourceSpider):
     def parse_start(self, response: Response) -> Iterator[Any]:
         if is_feed(response):
             yield from self.parse_feed(response)
-        elif self.looks_like_pdf(response):
+        elif looks_like_pdf(response):
             yield from self.parse_document(response)
         elif isinstance(response, TextResponse):
             yield from self.parse_listing(response)
@@ -148,7 +147,7 @@ class NewsSpider(SourceSpider):
         return None
 
     def parse_article(self, response: Response) -> Iterator[Any]:
-        if self.looks_like_pdf(response):
+        if looks_like_pdf(response):
             yield from self.parse_document(response)
             return
         title = response.meta.get("title") or self.article_title(response)
@@ -164,14 +163,6 @@ class NewsSpider(SourceSpider):
                 yield scrapy.Request(url, self.parse_document, meta={"title": text, "page_date": day})
             elif self.same_site(url, response.url) and RELATED_PAGE.search(f"{text} {urlsplit(url).path}"):
                 yield scrapy.Request(url, self.parse_article, meta={"related": True})
-
-    def parse_document(self, response: Response) -> Iterator[Any]:
-        problem = pdf_problem(response.body)
-        if problem:
-            yield self.fetch_error(response.url, FailureKind.BAD_PDF, problem, status=response.status,
-                                   request=response.request)
-            return
-        yield self.page_item(response, response.meta.get("title"), response.meta.get("page_date"))
 
     @staticmethod
     def article_title(response: Response) -> str | None:
@@ -189,11 +180,6 @@ class NewsSpider(SourceSpider):
             if day:
                 return day
         return None
-
-    @staticmethod
-    def looks_like_pdf(response: Response) -> bool:
-        content_type = (response.headers.get("Content-Type") or b"").decode("latin-1").lower()
-        return "pdf" in content_type or response.body[:5] == b"%PDF-"
 
     def same_site(self, url: str, page_url: str) -> bool:
         host = urlsplit(url).hostname or ""
