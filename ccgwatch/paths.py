@@ -46,5 +46,6 @@ class DataPaths:
         return self.root / "exports"
 
 
-def default_data_paths() -> DataPaths:
-    return DataPaths(Path(os.environ.get("CCGWATCH_HOME", "data")).resolve())
+def resolve_data_paths(root: Path | None = None) -> DataPaths:
+    """The data directory given on the command line, else $CCGWATCH_HOME, else ./data."""
+    return DataPaths(Path(root if root is not None else os.environ.get("CCGWATCH_HOME", "data")).resolve())

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import os
 from pathlib import Path
 
-from ccgwatch.paths import DataPaths
+from ccgwatch.paths import DataPaths, resolve_data_paths
 from reports.output import FORMATS
 
 
@@ -19,5 +18,4 @@ def add_format_argument(parser: argparse.ArgumentParser, formats: tuple[str, ...
 
 
 def data_paths(args: argparse.Namespace) -> DataPaths:
-    root = args.data if args.data is not None else Path(os.environ.get("CCGWATCH_HOME", "data"))
-    return DataPaths(Path(root).resolve())
+    return resolve_data_paths(args.data)

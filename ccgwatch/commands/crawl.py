@@ -7,9 +7,10 @@ import json
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from ccgwatch.commands.run import add_data_arguments, data_paths, select_sources
+from ccgwatch.commands.run import add_data_arguments, select_sources
 from ccgwatch.config import apply_crawl_environment, load_config
 from ccgwatch.errors import UserError
+from ccgwatch.paths import resolve_data_paths
 from parsers.vocab import SourceKind
 
 HELP = "crawl sources into the data directory (feeds + raw pages) without loading the warehouse"
@@ -60,7 +61,7 @@ def check_redis(url: str) -> None:
 def run(args: argparse.Namespace) -> int:
     from ccgwatch.crawling import run_crawl
 
-    paths = data_paths(args.data)
+    paths = resolve_data_paths(args.data)
     config = load_config(paths, args.config)
     sources = select_sources(config, args.source, args.kind, args.sources_file)
     if args.max_pages is not None and args.max_pages < 1:

@@ -5,16 +5,16 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import logging
-import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ccgwatch import stopping
+from ccgwatch.commands._warehouse import add_data_argument
 from ccgwatch.config import Config, apply_crawl_environment, load_config
 from ccgwatch.errors import UserError
 from ccgwatch.logsetup import FILE_ONLY, setup_logging
-from ccgwatch.paths import DataPaths
+from ccgwatch.paths import DataPaths, resolve_data_paths
 from ccgwatch.runlock import run_lock
 from parsers.vocab import SourceKind
 from spiders.sources import REGISTRY, Source, read_sources
@@ -59,10 +59,8 @@ class RunInterrupted(UserError):
 
 
 def add_data_arguments(parser: argparse.ArgumentParser) -> None:
-    """--data and --config, shared with `schedule` and `runs`."""
-    parser.add_argument(
-        "--data", type=Path, default=None, help="data directory (default: $CCGWATCH_HOME or ./data)"
-    )
+    """--data and --config, shared with `crawl` and `schedule`."""
+    add_data_argument(parser)
     parser.add_argument(
         "--config", type=Path, default=None, help="config file (default: ccgwatch.toml in the data directory)"
     )
@@ -81,11 +79,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--max-pages", type=int, metavar="N", help="stop each spider after N pages")
     parser.add_argument("--quiet", action="store_true", help="no live progress display (shown on a terminal)")
     parser.add_argument("--verbose", action="store_true", help="debug detail in the log")
-
-
-def data_paths(data: Path | None) -> DataPaths:
-    root = data if data is not None else Path(os.environ.get("CCGWATCH_HOME", "data"))
-    return DataPaths(root.resolve())
 
 
 def select_sources(
@@ -241,7 +234,7 @@ def run(args: argparse.Namespace) -> int:
         raise UserError("--max-pages must be a positive number")
     if args.source and args.kind:
         raise UserError("give --source or --kind, not both")
-    paths = data_paths(args.data)
+    paths = resolve_data_paths(args.data)
     config = load_config(paths, args.config)
     sources = select_sources(config, args.source, args.kind, args.sources_file)
     setup_logging(paths, verbose=args.verbose)

@@ -7,9 +7,8 @@ import csv
 import json
 import sys
 from datetime import datetime
-from pathlib import Path
 
-from ccgwatch.commands.run import data_paths
+from ccgwatch.commands._warehouse import add_data_argument, add_format_argument, data_paths
 from ccgwatch.errors import UserError
 
 HELP = "list past runs: when, how they ended, pages and bytes fetched, 304s, errors, new and changed facts"
@@ -20,17 +19,16 @@ COLUMNS = ["run_id", "started_at", "finished_at", "outcome", "pages", "bytes", "
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--data", type=Path, default=None,
-                        help="data directory (default: $CCGWATCH_HOME or ./data)")
+    add_data_argument(parser)
     parser.add_argument("--limit", type=int, default=20, help="how many runs (default 20)")
-    parser.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    add_format_argument(parser)
 
 
 def _rows(args: argparse.Namespace) -> list[dict]:
     from warehouse.read import connect_published
     from warehouse.runs import list_runs
 
-    paths = data_paths(args.data)
+    paths = data_paths(args)
     if not paths.published_db.exists():
         raise UserError(f"no published warehouse at {paths.published_db}; run `ccgwatch run` first")
     con = connect_published(paths)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import argparse
 
-from ccgwatch.commands.run import add_data_arguments, data_paths, run_now, select_sources
+from ccgwatch.commands.run import add_data_arguments, run_now, select_sources
 from ccgwatch.config import load_config
 from ccgwatch.logsetup import setup_logging
+from ccgwatch.paths import resolve_data_paths
 
 HELP = "run the scheduler in the foreground: a full run every week (Monday 02:00 Europe/London by default)"
 EXAMPLE = 'ccgwatch schedule --cron "30 3 * * 0"'
@@ -27,7 +28,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     import scheduler
 
-    paths = data_paths(args.data)
+    paths = resolve_data_paths(args.data)
     config = load_config(paths, args.config)
     trigger = config.trigger(args.cron)  # a bad --cron fails here, before anything starts
     if args.once:
