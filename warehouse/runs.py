@@ -11,6 +11,17 @@ import duckdb
 from ccgwatch.paths import DataPaths
 from warehouse.db import working
 
+OUTCOME_INTERRUPTED = "interrupted"
+OUTCOME_DIED = "died"
+OUTCOME_FAILED = "failed"
+
+# Under the run lock no other run is going: a run still marked running is ours, or died without recording
+# its end.
+CLOSE_OPEN_RUNS_SQL = "UPDATE crawl_runs SET outcome = ?, notes = ? WHERE outcome = 'running' RETURNING run_id"
+# A resumed run is running again: if it dies this time, the next run must see that (and not resume it).
+REOPEN_RUN_SQL = "UPDATE crawl_runs SET outcome = 'running', finished_at = NULL WHERE run_id = ?"
+LAST_RUN_SQL = "SELECT run_id, outcome FROM crawl_runs ORDER BY started_at DESC NULLS LAST, run_id DESC LIMIT 1"
+
 
 def utc_now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
@@ -120,3 +131,27 @@ def list_runs(con: duckdb.DuckDBPyConnection, limit: int = 20) -> list[CrawlRun]
                  r[8] or 0, r[9] or 0)
         for r in rows
     ]
+
+
+def close_open_runs(paths: DataPaths, outcome: str, note: str) -> list[str]:
+    """Give runs still marked running an outcome; returns their ids."""
+    if not paths.working_db.exists():
+        return []
+    with working(paths.working_db) as con:
+        return [run_id for (run_id,) in con.execute(CLOSE_OPEN_RUNS_SQL, [outcome, note]).fetchall()]
+
+
+def reopen_interrupted_run(paths: DataPaths) -> str | None:
+    """The last run, if a signal stopped it cleanly and its crawl queue (JOBDIR) is kept: marked running again.
+
+    A run that died (SIGKILL, a crash) is not resumed: Scrapy's queue on disk may be half-written, and the
+    HTTP cache makes starting afresh cheap anyway.
+    """
+    if not paths.working_db.exists():
+        return None
+    with working(paths.working_db) as con:
+        last = con.execute(LAST_RUN_SQL).fetchone()
+        if not (last and last[1] == OUTCOME_INTERRUPTED and (paths.jobs / last[0]).is_dir()):
+            return None
+        con.execute(REOPEN_RUN_SQL, [last[0]])
+    return last[0]

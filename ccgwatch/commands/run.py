@@ -27,21 +27,7 @@ EXAMPLE = "ccgwatch run --kind moderngov --max-pages 200"
 
 log = logging.getLogger("ccgwatch.run")
 
-OUTCOME_INTERRUPTED = "interrupted"
-OUTCOME_DIED = "died"
-OUTCOME_FAILED = "failed"
-
-# Under the run lock no other run is going: a run still marked running is ours, or died without recording
-# its end.
-CLOSE_OPEN_RUNS_SQL = (
-    "UPDATE crawl_runs SET outcome = ?, notes = ? WHERE outcome = 'running' RETURNING run_id"
-)
-# A resumed run is running again: if it dies this time, the next run must see that (and not resume it).
-REOPEN_RUN_SQL = "UPDATE crawl_runs SET outcome = 'running', finished_at = NULL WHERE run_id = ?"
 DIED_NOTE = "the run's process ended without recording an outcome (killed or crashed)"
-LAST_RUN_SQL = (
-    "SELECT run_id, outcome FROM crawl_runs ORDER BY started_at DESC NULLS LAST, run_id DESC LIMIT 1"
-)
 
 
 class RunFailed(UserError):
@@ -129,41 +115,14 @@ def _record_outcome(paths: DataPaths, summary: RunSummary, outcome: str, note: s
     publish(paths)
 
 
-def _close_open_runs(paths: DataPaths, outcome: str, note: str) -> list[str]:
-    """Give runs still marked running an outcome; returns their ids."""
-    from warehouse.db import working
-
-    if not paths.working_db.exists():
-        return []
-    with working(paths.working_db) as con:
-        return [run_id for (run_id,) in con.execute(CLOSE_OPEN_RUNS_SQL, [outcome, note]).fetchall()]
-
-
-def _run_to_resume(paths: DataPaths) -> str | None:
-    """The last run, if a signal stopped it cleanly: its crawl queue (JOBDIR) is kept to be resumed.
-
-    A run that died (SIGKILL, a crash) is not resumed: Scrapy's queue on disk may be half-written, and the
-    HTTP cache makes starting afresh cheap anyway.
-    """
-    from warehouse.db import working
-
-    if not paths.working_db.exists():
-        return None
-    with working(paths.working_db) as con:
-        last = con.execute(LAST_RUN_SQL).fetchone()
-        if not (last and last[1] == OUTCOME_INTERRUPTED and (paths.jobs / last[0]).is_dir()):
-            return None
-        con.execute(REOPEN_RUN_SQL, [last[0]])
-    return last[0]
-
-
 def _record_failure(paths: DataPaths, reason: str) -> None:
     """Best effort: the warehouse itself may be what failed, and the one-line reason matters more."""
     from warehouse.publish import publish
+    from warehouse.runs import OUTCOME_FAILED, OUTCOME_INTERRUPTED, close_open_runs
 
     try:
         outcome = OUTCOME_INTERRUPTED if stopping.stop_requested() else OUTCOME_FAILED
-        if _close_open_runs(paths, outcome, reason):
+        if close_open_runs(paths, outcome, reason):
             publish(paths)
     except Exception:  # the failure being reported is the one that counts
         log.debug("could not record the failed run", exc_info=True)
@@ -183,13 +142,15 @@ def run_now(
     """
     paths.root.mkdir(parents=True, exist_ok=True)
     with run_lock(paths.root):
-        from ccgwatch.pipeline import run_once  # imported under the lock: a refusal needs none of it
+        # imported under the lock: a refusal needs none of it
+        from ccgwatch.pipeline import run_once
+        from warehouse.runs import OUTCOME_DIED, OUTCOME_INTERRUPTED, close_open_runs, reopen_interrupted_run
 
         stopping.reset()
-        for run_id in _close_open_runs(paths, OUTCOME_DIED, DIED_NOTE):
+        for run_id in close_open_runs(paths, OUTCOME_DIED, DIED_NOTE):
             log.warning("run %s had died without finishing; recorded as %s", run_id, OUTCOME_DIED)
         apply_crawl_environment(config)
-        resume = _run_to_resume(paths)
+        resume = reopen_interrupted_run(paths)
         log.info(
             "run started: %d sources, data %s%s", len(sources), paths.root,
             f"; resuming the crawl of interrupted run {resume}" if resume else "",
