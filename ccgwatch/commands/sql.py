@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import argparse
 
-import duckdb
-
 from ccgwatch.commands._warehouse import add_data_argument, add_format_argument, data_paths
 from ccgwatch.errors import UserError
 
@@ -20,6 +18,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    import duckdb  # here, not at the top: every `ccgwatch` start imports each command module
+
     from reports.output import print_rows
     from warehouse.read import connect_published
 
