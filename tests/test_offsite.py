@@ -16,25 +16,23 @@ SOURCE = Source(id="test-news", kind="news", name="Test CCG news", base_url="htt
 
 
 @pytest.fixture
-def offsite() -> tuple[OffsiteMiddleware, NewsSpider]:
+def offsite() -> OffsiteMiddleware:
     crawler = get_crawler(NewsSpider)
     spider = NewsSpider.from_crawler(crawler, source=SOURCE)
     crawler.spider = spider
     middleware = OffsiteMiddleware.from_crawler(crawler)
     middleware.spider_opened(spider)
-    return middleware, spider
+    return middleware
 
 
 @pytest.mark.parametrize("url", ["https://www.ccg.example/news/merger.html", "https://ccg.example/feed.rss"])
-def test_links_on_the_allowed_domain_are_fetched(offsite: tuple, url: str) -> None:
-    middleware, _spider = offsite
-    assert middleware.process_request(scrapy.Request(url)) is None
+def test_links_on_the_allowed_domain_are_fetched(offsite: OffsiteMiddleware, url: str) -> None:
+    assert offsite.process_request(scrapy.Request(url)) is None
 
 
 @pytest.mark.parametrize(
     "url", ["https://www.facebook.com/share?u=x", "https://ccg.example.evil.test/", "https://notccg.example/"]
 )
-def test_links_elsewhere_are_dropped(offsite: tuple, url: str) -> None:
-    middleware, _spider = offsite
+def test_links_elsewhere_are_dropped(offsite: OffsiteMiddleware, url: str) -> None:
     with pytest.raises(IgnoreRequest):
-        middleware.process_request(scrapy.Request(url))
+        offsite.process_request(scrapy.Request(url))
